@@ -1,0 +1,2 @@
+// Intentionally empty: see meson.build (link_whole placeholder).
+namespace abseil_shim_placeholder {}

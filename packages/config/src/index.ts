@@ -1,0 +1,133 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/**
+ * Every setting the platform reads, validated once at start. Nothing else reads process.env.
+ * The README's configuration table is generated from the same descriptions (keep them short).
+ */
+export const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], {
+    default: 'development',
+    description: 'Runtime mode; production refuses the built-in development secrets.',
+  }),
+  DATABASE_URL: Type.String({
+    default: 'postgres://postgres@127.0.0.1:5432/seafarer',
+    description: 'PostgreSQL connection string.',
+  }),
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379/0', description: 'Redis connection string.' }),
+  API_HOST: Type.String({ default: '127.0.0.1', description: 'Interface the API listens on.' }),
+  API_PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535, description: 'API HTTP port.' }),
+  LIVE_PORT: Type.Integer({
+    default: 3100,
+    minimum: 0,
+    maximum: 65535,
+    description: 'Live service (signaling) port.',
+  }),
+  WORKER_HEALTH_PORT: Type.Integer({
+    default: 3200,
+    minimum: 0,
+    maximum: 65535,
+    description: 'Worker health endpoint port.',
+  }),
+  PUBLIC_BASE_URL: Type.String({
+    default: 'http://127.0.0.1:3000',
+    description: 'Public URL of the API (links, CORS default).',
+  }),
+  CORS_ORIGINS: Type.String({
+    default: '',
+    description: 'Comma-separated allowed browser origins; empty means same origin only.',
+  }),
+  JWT_SECRET: Type.String({
+    minLength: 32,
+    default: 'dev-only-secret-change-me-0123456789abcdef',
+    description: 'HMAC key for access tokens and join grants (>= 32 chars).',
+  }),
+  PII_KEY: Type.String({
+    pattern: '^[0-9a-fA-F]{64}$',
+    default: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
+    description: 'AES-256 key (64 hex) encrypting ID numbers and phones at rest.',
+  }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({
+    default: 900,
+    minimum: 30,
+    description: 'Access-token lifetime in seconds.',
+  }),
+  REFRESH_TOKEN_TTL_SECONDS: Type.Integer({
+    default: 7 * 24 * 3600,
+    minimum: 60,
+    description: 'Refresh-token (session) lifetime in seconds.',
+  }),
+  LOGIN_MAX_FAILURES: Type.Integer({
+    default: 5,
+    minimum: 1,
+    description: 'Failed logins in a row before the account locks.',
+  }),
+  LOGIN_LOCK_MINUTES: Type.Integer({
+    default: 15,
+    minimum: 1,
+    description: 'How long a locked account stays locked.',
+  }),
+  RATE_LIMIT_PER_MINUTE: Type.Integer({
+    default: 600,
+    minimum: 1,
+    description: 'Requests per minute per client IP (Redis-backed).',
+  }),
+  LOGIN_RATE_LIMIT_PER_MINUTE: Type.Integer({
+    default: 30,
+    minimum: 1,
+    description: 'Login attempts per minute per client IP.',
+  }),
+  BODY_LIMIT_BYTES: Type.Integer({
+    default: 1_048_576,
+    minimum: 1024,
+    description: 'Largest accepted JSON body in bytes.',
+  }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info', description: 'pino log level.' },
+  ),
+  STORAGE_DIR: Type.String({
+    default: './storage',
+    description: 'Local directory for recordings and evidence when S3 is not configured.',
+  }),
+  MEDIASOUP_WORKER_BIN: Type.String({
+    default: '',
+    description: 'Path of the locally built mediasoup-worker binary.',
+  }),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses and validates settings from an env-like record (defaults filled in, numbers coerced). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
+  const errors = [...Value.Errors(ConfigSchema, withDefaults)];
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `${e.path.slice(1)}: ${e.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const config = withDefaults as Config;
+  if (config.NODE_ENV === 'production') {
+    const defaults = Value.Default(ConfigSchema, {}) as Config;
+    if (config.JWT_SECRET === defaults.JWT_SECRET || config.PII_KEY === defaults.PII_KEY) {
+      throw new ConfigError('Invalid configuration: production needs its own JWT_SECRET and PII_KEY');
+    }
+  }
+  return config;
+}
+
+/** Rows for the README's configuration table: name, default, description. */
+export function describeConfig(): Array<{ name: string; default: unknown; description: string }> {
+  return Object.entries(ConfigSchema.properties).map(([name, schema]) => ({
+    name,
+    default: (schema as { default?: unknown }).default,
+    description: (schema as { description?: string }).description ?? '',
+  }));
+}

@@ -1,0 +1,112 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Config } from '@seafarer/config';
+import { createCore, systemClock, type Clock, type Core } from '@seafarer/core';
+import { createDb } from '@seafarer/db';
+import { WEB_PUBLIC_DIR } from '@seafarer/web';
+import { createValidatorCompiler } from './plugins/validation';
+import errorHandling from './plugins/errors';
+import access from './plugins/access';
+import healthRoutes from './modules/health.routes';
+import authRoutes from './modules/auth.routes';
+import institutionRoutes from './modules/institutions.routes';
+import licenceRoutes from './modules/licences.routes';
+import staffRoutes from './modules/staff.routes';
+import auditRoutes from './modules/audit.routes';
+
+export interface BuildOptions {
+  config: Config;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+  /** Key prefix for Redis-backed rate limits (lets parallel test apps share one Redis). */
+  rateLimitNamespace?: string;
+}
+
+export type App = FastifyInstance & { core: Core };
+
+/** Builds the API without listening (fastify/demo's app.ts); server.ts runs it. */
+export async function buildApp(opts: BuildOptions): Promise<App> {
+  const { config } = opts;
+  const app = Fastify({
+    logger: opts.logger ?? { level: config.LOG_LEVEL },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(createValidatorCompiler());
+
+  const dbHandle = createDb(config.DATABASE_URL, { applicationName: 'seafarer-api' });
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const core = createCore({
+    db: dbHandle.db,
+    clock: opts.clock ?? systemClock,
+    piiKey: config.PII_KEY,
+    auth: {
+      jwtSecret: config.JWT_SECRET,
+      accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      lockMinutes: config.LOGIN_LOCK_MINUTES,
+    },
+  });
+  app.decorate('core', core);
+  app.addHook('onClose', async () => {
+    await dbHandle.close();
+    redis.disconnect();
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  // Infrastructure first (fastify/demo): errors, security headers, CORS, rate limits, docs, access control.
+  await app.register(errorHandling);
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:', 'blob:'], 'media-src': ["'self'", 'blob:'] } },
+  });
+  const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  await app.register(cors, { origin: origins.length > 0 ? origins : false, credentials: true });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: '1 minute',
+    redis,
+    nameSpace: opts.rateLimitNamespace ?? 'rl:api:',
+    skipOnError: true,
+    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, code: 'RATE_LIMITED', message: `retry in ${ctx.after}` }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Seafarer online training API', description: '船员线上培训平台 API', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(access, { core });
+
+  await app.register(healthRoutes, { core, redis });
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { core, loginPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE });
+      await api.register(institutionRoutes, { core });
+      await api.register(licenceRoutes, { core });
+      await api.register(staffRoutes, { core });
+      await api.register(auditRoutes, { core });
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.register(fastifyStatic, { root: WEB_PUBLIC_DIR, prefix: '/app/', decorateReply: false });
+  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) => reply.redirect('/app/'));
+
+  await app.ready();
+  return app as unknown as App;
+}

@@ -1,0 +1,85 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifySchema, HTTPMethods } from 'fastify';
+import { ErrorBody, type Role } from '@seafarer/contracts';
+import { AppError, authorize, type AccessRule, type Actor, type Core, type Ctx, type ScopeTarget } from '@seafarer/core';
+
+export type Access = 'public' | AccessRule;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Every route declares who may call it (SEC-1). A route without it fails at start-up. */
+    access?: Access;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    scopeTarget: ScopeTarget | null;
+  }
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
+
+export interface RouteEntry {
+  method: HTTPMethods;
+  url: string;
+  access: Access;
+  schema?: FastifySchema;
+}
+
+export const ALL_ROLES: readonly Role[] = ['platform_admin', 'institution_admin', 'class_manager', 'instructor', 'trainee', 'maritime_officer'];
+
+// Routes that plugins register (API docs UI, static web client) carry no config of ours.
+const PLUGIN_PUBLIC_PREFIXES = ['/docs', '/app', '/favicon.ico'];
+
+/** The request's context for a use-case; throws when the route is public and there is no actor. */
+export function ctxOf(req: { actor: Actor | null; id: string; ip: string; headers: Record<string, unknown> }): Ctx & { actor: Actor } {
+  if (!req.actor) throw new AppError('UNAUTHENTICATED');
+  return { actor: req.actor, requestId: req.id, ip: req.ip, userAgent: (req.headers['user-agent'] as string | undefined) ?? null };
+}
+
+export function anonymousCtx(req: { id: string; ip: string; headers: Record<string, unknown> }): Ctx {
+  return { actor: null, requestId: req.id, ip: req.ip, userAgent: (req.headers['user-agent'] as string | undefined) ?? null };
+}
+
+export function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header.trim());
+  return m ? m[1]! : null;
+}
+
+export default fp(async function access(app: FastifyInstance, opts: { core: Core }) {
+  app.decorate('routeTable', [] as RouteEntry[]);
+  app.decorateRequest('actor', null);
+  app.decorateRequest('scopeTarget', null);
+
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ?? {}) as { access?: Access };
+    if (!config.access) {
+      if (PLUGIN_PUBLIC_PREFIXES.some((p) => route.url === p || route.url.startsWith(p)) || route.url === '/') {
+        route.config = { ...config, access: 'public' } as typeof route.config;
+      } else {
+        throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`);
+      }
+    }
+    // Document the one error shape on every route.
+    if (route.schema) {
+      route.schema = { ...route.schema, response: { ...(route.schema.response as object), '4xx': ErrorBody, '5xx': ErrorBody } };
+    }
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      app.routeTable.push({ method, url: route.url, access: (route.config as { access: Access }).access, ...(route.schema && { schema: route.schema }) });
+    }
+  });
+
+  // Runs before body parsing and validation, so a caller without the right always meets 401/403/404
+  // and learns nothing about what a valid body would be.
+  app.addHook('onRequest', async (req) => {
+    const rule = req.routeOptions.config?.access;
+    if (!rule || rule === 'public') return;
+    const token = bearerToken(req.headers.authorization);
+    if (!token) throw new AppError('UNAUTHENTICATED');
+    req.actor = await opts.core.auth.authenticate(token);
+    req.scopeTarget = await authorize(opts.core.db, req.actor, rule, req.params as Record<string, string>);
+  });
+});

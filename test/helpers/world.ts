@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@seafarer/sdk';
+import type { TestApp } from './app';
+
+export const PASSWORD = 'Harbour-Pilot-2026';
+export const NEW_PASSWORD = 'Lighthouse-Keeper-2027';
+
+const uniq = () => randomBytes(4).toString('hex').toUpperCase();
+
+/** Signs in; a first sign-in that must change its password does so and continues with the new one. */
+export async function signIn(client: Client, username: string, password = PASSWORD): Promise<Client> {
+  const pair = await client.auth.login({ username, password });
+  const authed = client.withToken(pair.accessToken);
+  if (pair.account.mustChangePassword) await authed.auth.changePassword({ currentPassword: password, newPassword: NEW_PASSWORD });
+  return authed;
+}
+
+let adminCounter = 0;
+/** A platform administrator, bootstrapped the way the demo seed does it. */
+export async function platformAdmin(t: TestApp): Promise<Client> {
+  const username = `root-${process.pid}-${++adminCounter}-${uniq().toLowerCase()}`;
+  await t.app.core.people.bootstrapPlatformAdmin({ username, displayName: 'Platform admin', password: PASSWORD });
+  return signIn(t.client, username);
+}
+
+export interface World {
+  code: string;
+  jurisdictionId: string;
+  institutionId: string;
+  licenceId: string;
+  theoryItemId: string;
+  practicalItemId: string;
+  instructorId: string;
+  juniorInstructorId: string;
+  traineeId: string;
+  usernames: Record<'admin' | 'manager' | 'instructor' | 'junior' | 'trainee' | 'officer', string>;
+  as: Record<'platform' | 'admin' | 'manager' | 'instructor' | 'trainee' | 'officer', Client>;
+}
+
+const yearsAgo = (n: number) => {
+  const d = new Date();
+  d.setUTCFullYear(d.getUTCFullYear() - n);
+  return d.toISOString().slice(0, 10);
+};
+
+/**
+ * One institution in its own jurisdiction, with a licence, a theory and a practical item, an officer,
+ * an institution admin, a class manager, a seasoned and a junior instructor, and a trainee; all made
+ * through the HTTP API.
+ */
+export async function createWorld(t: TestApp, opts: { qualification?: 'qualified' | 'none' } = {}): Promise<World> {
+  const code = uniq();
+  const platform = await platformAdmin(t);
+  const j = await platform.jurisdictions.create({ code: `J${code}`, nameZh: `测试海事局${code}`, nameEn: `Test MSA ${code}` });
+  const inst = await platform.institutions.create({
+    nameZh: `测试航海学校${code}`,
+    nameEn: `Test Maritime School ${code}`,
+    jurisdictionId: j.id,
+    creditCode: `91320000${code}AB`.slice(0, 18).padEnd(18, '0'),
+    onlineQualification: opts.qualification ?? 'qualified',
+  });
+  const u = (role: string) => `${role}-${code.toLowerCase()}`;
+  const usernames = { admin: u('admin'), manager: u('manager'), instructor: u('teacher'), junior: u('junior'), trainee: u('trainee'), officer: u('officer') };
+  await platform.institutions.createAdmin(inst.id, { username: usernames.admin, displayName: '机构管理员', initialPassword: PASSWORD });
+  await platform.officers.create({ username: usernames.officer, displayName: '海事检查员', jurisdictionId: j.id, initialPassword: PASSWORD });
+  const admin = await signIn(t.client, usernames.admin);
+  const licence = await admin.institutions.createLicence(inst.id, { number: `苏船培${code}`, issuedOn: yearsAgo(2), expiresOn: yearsAgo(-3) });
+  const theory = await admin.licences.createItem(licence.id, {
+    code: 'Z01',
+    nameZh: '基本安全-个人安全与社会责任',
+    nameEn: 'Personal safety and social responsibilities',
+    kind: 'theory',
+    licensedScale: 3,
+    syllabusHours: 16,
+    syllabusVersion: '2021',
+  });
+  const practical = await admin.licences.createItem(licence.id, {
+    code: 'Z02',
+    nameZh: '基本安全-消防实操',
+    nameEn: 'Fire fighting (practical)',
+    kind: 'practical',
+    licensedScale: 30,
+    syllabusHours: 12,
+    syllabusVersion: '2021',
+  });
+  await admin.institutions.createStaff(inst.id, { username: usernames.manager, displayName: '班主任', roles: ['class_manager'], initialPassword: PASSWORD, phone: '13812345678' });
+  const instructor = await admin.institutions.createStaff(inst.id, {
+    username: usernames.instructor,
+    displayName: '资深教员',
+    roles: ['instructor'],
+    initialPassword: PASSWORD,
+    teachingSince: yearsAgo(5),
+    certificates: [{ name: '船员培训教员证', number: `T-${code}`, issuedOn: yearsAgo(5) }],
+  });
+  const junior = await admin.institutions.createStaff(inst.id, {
+    username: usernames.junior,
+    displayName: '新教员',
+    roles: ['instructor'],
+    initialPassword: PASSWORD,
+    teachingSince: yearsAgo(1),
+  });
+  const trainee = await admin.institutions.createTrainee(inst.id, { username: usernames.trainee, displayName: '学员甲', initialPassword: PASSWORD });
+  return {
+    code,
+    jurisdictionId: j.id,
+    institutionId: inst.id,
+    licenceId: licence.id,
+    theoryItemId: theory.id,
+    practicalItemId: practical.id,
+    instructorId: instructor.accountId,
+    juniorInstructorId: junior.accountId,
+    traineeId: trainee.accountId,
+    usernames,
+    as: {
+      platform,
+      admin,
+      manager: await signIn(t.client, usernames.manager),
+      instructor: await signIn(t.client, usernames.instructor),
+      trainee: await signIn(t.client, usernames.trainee),
+      officer: await signIn(t.client, usernames.officer),
+    },
+  };
+}

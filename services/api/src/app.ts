@@ -43,6 +43,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     trustProxy: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler());
+  // JSON only: any other body type is refused with 415 rather than parsed as a string.
+  app.removeContentTypeParser('text/plain');
 
   const dbHandle = createDb(config.DATABASE_URL, { applicationName: 'seafarer-api' });
   const redis = new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });

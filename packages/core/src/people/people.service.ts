@@ -199,6 +199,14 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
       });
     },
 
+    /** For demo data only: lets a seeded account keep its printed password (audited as a waiver). */
+    async waiveFirstPasswordChange(ctx: AuthedCtx, accountId: string) {
+      return write(ctx, async (tx) => {
+        const a = await repo.updateAccount(tx, accountId, { mustChangePassword: false });
+        return { result: a.id, audit: { action: 'account.first_password_change_waived', targetType: 'account', targetId: a.id, institutionId: a.institutionId } };
+      });
+    },
+
     /** Creates the first administrator of an institution (platform admin only). */
     async createInstitutionAdmin(ctx: AuthedCtx, institutionId: string, body: { username: string; displayName: string; initialPassword: string }) {
       return this.createStaff(ctx, institutionId, { ...body, roles: ['institution_admin'] });

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Shared by start.sh and test.sh: install what is missing, find or start PostgreSQL and Redis.
+# Sourced, not run. Progress goes to stderr so callers can capture values on stdout.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DATA_DIR="${SEAFARER_DATA_DIR:-$ROOT/.data}"
+
+log() { printf '\033[1;34m[seafarer]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[seafarer] %s\033[0m\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo "$@"; else
+    die "need root to run: $*"
+  fi
+}
+
+APT_UPDATED=0
+# Installs the Debian packages that are not installed yet.
+ensure_debian_packages() {
+  local missing=()
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  if [ "$APT_UPDATED" -eq 0 ]; then as_root apt-get update -qq >&2; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# node_modules from package-lock.json, reinstalled only when the lock file changed.
+ensure_node_modules() {
+  command -v node >/dev/null || die "Node.js >= 20.19 is required"
+  local stamp="$ROOT/node_modules/.seafarer-lock-hash"
+  local want; want="$(sha256sum "$ROOT/package-lock.json" | cut -c1-64)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  log "installing npm packages from package-lock.json"
+  # Not `npm ci`: npm 11 writes lock files without other platforms' optional packages (swc, esbuild)
+  # and then `npm ci` refuses its own lock file; `npm install` honours the same lock.
+  (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error >&2)
+  echo "$want" > "$stamp"
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pg_bindir() {
+  local d; d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
+  [ -n "$d" ] && echo "$d"
+}
+
+# Starts a private PostgreSQL cluster under .data/ (or reuses the one already running there).
+start_private_postgres() {
+  [ -n "$(pg_bindir)" ] || ensure_debian_packages postgresql
+  local bin; bin="$(pg_bindir)" || die "PostgreSQL binaries not found"
+  local pgdata="$DATA_DIR/pg" port_file="$DATA_DIR/pg.port" run=()
+  mkdir -p "$DATA_DIR"
+  if [ "$(id -u)" -eq 0 ]; then
+    # PostgreSQL refuses to run as root: run it as the postgres user, with its files somewhere that user
+    # can reach (a checkout under a private temp directory is not).
+    id postgres >/dev/null 2>&1 || die "no postgres user; install the postgresql package"
+    run=(runuser -u postgres --)
+    if ! runuser -u postgres -- test -x "$DATA_DIR"; then
+      local alt="/var/tmp/seafarer-pg-$(echo "$ROOT" | sha256sum | cut -c1-12)"
+      mkdir -p "$alt"; chown postgres "$alt"
+      [ -L "$pgdata" ] || { rm -rf "$pgdata"; ln -s "$alt" "$pgdata"; }
+      pgdata="$alt"
+    else
+      mkdir -p "$pgdata"; chown postgres "$pgdata"
+    fi
+  fi
+  local port="${SEAFARER_PG_PORT:-54329}"
+  [ -f "$port_file" ] && port="$(cat "$port_file")"
+  if [ ! -f "$pgdata/PG_VERSION" ]; then
+    log "creating a private PostgreSQL cluster in $pgdata"
+    "${run[@]}" "$bin/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if ! "${run[@]}" "$bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+    while ! port_free "$port"; do port=$((port + 1)); done
+    echo "$port" > "$port_file"
+    log "starting private PostgreSQL on 127.0.0.1:$port"
+    "${run[@]}" "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 \
+      -o "-p $port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    STARTED_PG=1
+  fi
+  PRIVATE_PG=("${run[@]}" "$bin/pg_ctl" -D "$pgdata")
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$port/seafarer"
+}
+
+# Starts a private Redis under .data/ (or reuses the one already running there).
+start_private_redis() {
+  command -v redis-server >/dev/null || ensure_debian_packages redis-server
+  local dir="$DATA_DIR/redis" port_file="$DATA_DIR/redis.port"
+  mkdir -p "$dir"
+  local port="${SEAFARER_REDIS_PORT:-63790}"
+  [ -f "$port_file" ] && port="$(cat "$port_file")"
+  if ! redis-cli -p "$port" ping >/dev/null 2>&1; then
+    while ! port_free "$port"; do port=$((port + 1)); done
+    echo "$port" > "$port_file"
+    log "starting private Redis on 127.0.0.1:$port"
+    redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --dir "$dir" \
+      --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --appendonly no >/dev/null
+    for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    STARTED_REDIS=1
+  fi
+  PRIVATE_REDIS_PORT="$port"
+  export REDIS_URL="redis://127.0.0.1:$port/0"
+}
+
+# DATABASE_URL / REDIS_URL when given; otherwise private instances under .data/.
+ensure_backing_services() {
+  STARTED_PG=0 STARTED_REDIS=0
+  if [ -n "${DATABASE_URL:-}" ]; then log "using DATABASE_URL from the environment"; else start_private_postgres; fi
+  if [ -n "${REDIS_URL:-}" ]; then log "using REDIS_URL from the environment"; else start_private_redis; fi
+}
+
+stop_started_services() {
+  if [ "${STARTED_PG:-0}" -eq 1 ]; then "${PRIVATE_PG[@]}" stop -m fast >/dev/null 2>&1 || true; fi
+  if [ "${STARTED_REDIS:-0}" -eq 1 ]; then redis-cli -p "$PRIVATE_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; fi
+}

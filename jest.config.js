@@ -1,6 +1,9 @@
 /** One jest run for every workspace: unit tests beside the code, integration tests in test/. */
 const transform = {
-  '^.+\\.(ts|js)$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  '^.+\\.(ts|js)$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
 };
 // A few dependencies ship ESM only. Node >= 20.19 loads them natively (require(esm)); jest's own module
 // loader does not, so these few are compiled to CommonJS for the test run only.

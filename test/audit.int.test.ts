@@ -31,17 +31,28 @@ async function auditVerifyCli(): Promise<{ code: number; stdout: string; stderr:
 describe('tamper-evident audit trail', () => {
   it('[QM-1] every write leaves an audit event with who, what and when', async () => {
     const before = (await w.as.admin.institutions.auditEvents(w.institutionId)).items.length;
-    const licence = await w.as.admin.institutions.createLicence(w.institutionId, { number: `AUD-${w.code}`, issuedOn: '2025-01-01', expiresOn: '2029-12-31' });
+    const licence = await w.as.admin.institutions.createLicence(w.institutionId, {
+      number: `AUD-${w.code}`,
+      issuedOn: '2025-01-01',
+      expiresOn: '2029-12-31',
+    });
     const events = (await w.as.admin.institutions.auditEvents(w.institutionId)).items;
     expect(events.length).toBe(before + 1);
     const me = await w.as.admin.auth.me();
-    expect(events[0]).toMatchObject({ action: 'licence.created', targetId: licence.id, actorAccountId: me.accountId, institutionId: w.institutionId });
+    expect(events[0]).toMatchObject({
+      action: 'licence.created',
+      targetId: licence.id,
+      actorAccountId: me.accountId,
+      institutionId: w.institutionId,
+    });
     expect(events[0]!.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('[QM-1] a refused write leaves neither the change nor an audit event', async () => {
     const before = (await w.as.admin.institutions.auditEvents(w.institutionId)).items.length;
-    const dup = await w.as.admin.raw('POST', `/api/v1/institutions/${w.institutionId}/licences`, { body: { number: `AUD-${w.code}`, issuedOn: '2025-01-01', expiresOn: '2029-12-31' } });
+    const dup = await w.as.admin.raw('POST', `/api/v1/institutions/${w.institutionId}/licences`, {
+      body: { number: `AUD-${w.code}`, issuedOn: '2025-01-01', expiresOn: '2029-12-31' },
+    });
     expect(dup.status).toBe(409);
     expect((await w.as.admin.institutions.auditEvents(w.institutionId)).items.length).toBe(before);
   });
@@ -50,7 +61,9 @@ describe('tamper-evident audit trail', () => {
     const pg = new Client({ connectionString: t.config.DATABASE_URL });
     await pg.connect();
     try {
-      await expect(pg.query(`update audit_events set action = 'x' where seq = 1`)).rejects.toThrow(/append-only/);
+      await expect(pg.query(`update audit_events set action = 'x' where seq = 1`)).rejects.toThrow(
+        /append-only/,
+      );
       await expect(pg.query(`delete from audit_events where seq = 1`)).rejects.toThrow(/append-only/);
     } finally {
       await pg.end();
@@ -63,13 +76,18 @@ describe('tamper-evident audit trail', () => {
     expect(JSON.parse(intact.stdout.split('\n')[0]!)).toMatchObject({ ok: true, firstBrokenSeq: null });
 
     // Someone with database superuser rights bypasses the append-only trigger and edits one row.
-    const target = (await w.as.admin.institutions.auditEvents(w.institutionId, { action: 'staff.created', limit: 1 })).items[0]!;
+    const target = (
+      await w.as.admin.institutions.auditEvents(w.institutionId, { action: 'staff.created', limit: 1 })
+    ).items[0]!;
     const pg = new Client({ connectionString: t.config.DATABASE_URL });
     await pg.connect();
     try {
       await pg.query('begin');
       await pg.query('alter table audit_events disable trigger audit_events_no_update_delete');
-      await pg.query(`update audit_events set data = data || '{"roles": ["institution_admin"], "edited": true}' where seq = $1`, [target.seq]);
+      await pg.query(
+        `update audit_events set data = data || '{"roles": ["institution_admin"], "edited": true}' where seq = $1`,
+        [target.seq],
+      );
       await pg.query('alter table audit_events enable trigger audit_events_no_update_delete');
       await pg.query('commit');
     } finally {
@@ -77,7 +95,11 @@ describe('tamper-evident audit trail', () => {
     }
     const tampered = await auditVerifyCli();
     expect(tampered.code).toBe(2);
-    expect(JSON.parse(tampered.stdout.split('\n')[0]!)).toMatchObject({ ok: false, firstBrokenSeq: target.seq, reason: 'content_altered' });
+    expect(JSON.parse(tampered.stdout.split('\n')[0]!)).toMatchObject({
+      ok: false,
+      firstBrokenSeq: target.seq,
+      reason: 'content_altered',
+    });
     expect(tampered.stderr).toContain(`seq ${target.seq}`);
     // The officer's view over HTTP says the same.
     expect(await w.as.officer.audit.verify()).toMatchObject({ ok: false, firstBrokenSeq: target.seq });

@@ -18,7 +18,8 @@ const codeOf = async (p: Promise<unknown>) => {
     return e instanceof ApiError ? `${e.status} ${e.body.code}` : String(e);
   }
 };
-const audit = async (action: string) => (await w.as.admin.institutions.auditEvents(w.institutionId, { action })).items;
+const audit = async (action: string) =>
+  (await w.as.admin.institutions.auditEvents(w.institutionId, { action })).items;
 
 describe('accounts and sessions', () => {
   it('[TM-3] a second login of a trainee ends the first session at once, and the takeover is audited', async () => {
@@ -32,7 +33,9 @@ describe('accounts and sessions', () => {
     expect((await t.client.withToken(second.accessToken).auth.me()).username).toBe(w.usernames.trainee);
 
     const events = await audit('auth.session_superseded');
-    expect(events.some((e) => (e.data as { endedSessionIds: string[] }).endedSessionIds.includes(first.sessionId))).toBe(true);
+    expect(
+      events.some((e) => (e.data as { endedSessionIds: string[] }).endedSessionIds.includes(first.sessionId)),
+    ).toBe(true);
   });
 
   it('[TM-3] staff may hold sessions on two devices at once', async () => {
@@ -44,9 +47,15 @@ describe('accounts and sessions', () => {
 
   it('[TM-3] repeated wrong passwords lock the account, even against the right password, until an admin unlocks it', async () => {
     const username = w.usernames.junior;
-    expect(await codeOf(t.client.auth.login({ username, password: 'wrong-Password-1' }))).toBe('401 INVALID_CREDENTIALS');
-    expect(await codeOf(t.client.auth.login({ username, password: 'wrong-Password-2' }))).toBe('401 INVALID_CREDENTIALS');
-    expect(await codeOf(t.client.auth.login({ username, password: 'wrong-Password-3' }))).toBe('423 ACCOUNT_LOCKED');
+    expect(await codeOf(t.client.auth.login({ username, password: 'wrong-Password-1' }))).toBe(
+      '401 INVALID_CREDENTIALS',
+    );
+    expect(await codeOf(t.client.auth.login({ username, password: 'wrong-Password-2' }))).toBe(
+      '401 INVALID_CREDENTIALS',
+    );
+    expect(await codeOf(t.client.auth.login({ username, password: 'wrong-Password-3' }))).toBe(
+      '423 ACCOUNT_LOCKED',
+    );
     expect(await codeOf(t.client.auth.login({ username, password: PASSWORD }))).toBe('423 ACCOUNT_LOCKED');
     expect((await audit('auth.account_locked')).map((e) => e.targetId)).toContain(w.juniorInstructorId);
 
@@ -55,18 +64,27 @@ describe('accounts and sessions', () => {
   });
 
   it('[TM-3] an unknown username and a wrong password get the same answer', async () => {
-    expect(await codeOf(t.client.auth.login({ username: 'nobody-here', password: 'Whatever-123' }))).toBe('401 INVALID_CREDENTIALS');
+    expect(await codeOf(t.client.auth.login({ username: 'nobody-here', password: 'Whatever-123' }))).toBe(
+      '401 INVALID_CREDENTIALS',
+    );
   });
 
   it('[TM-3] weak passwords are refused with the rules they break, and the old password keeps working', async () => {
     const me = await signIn(t.client, w.usernames.instructor, NEW_PASSWORD);
     for (const weak of ['short1A!', 'alllowercaseletters', `${w.usernames.instructor}-X9`]) {
-      const res = await me.raw('POST', '/api/v1/auth/password', { body: { currentPassword: NEW_PASSWORD, newPassword: weak } });
+      const res = await me.raw('POST', '/api/v1/auth/password', {
+        body: { currentPassword: NEW_PASSWORD, newPassword: weak },
+      });
       expect(res.status).toBe(422);
-      expect(res.body).toMatchObject({ code: 'WEAK_PASSWORD', message: { zh: expect.any(String), en: expect.any(String) } });
+      expect(res.body).toMatchObject({
+        code: 'WEAK_PASSWORD',
+        message: { zh: expect.any(String), en: expect.any(String) },
+      });
       expect((res.body as { details: { problems: unknown[] } }).details.problems.length).toBeGreaterThan(0);
     }
-    expect(await codeOf(t.client.auth.login({ username: w.usernames.instructor, password: NEW_PASSWORD }))).toBe('OK');
+    expect(
+      await codeOf(t.client.auth.login({ username: w.usernames.instructor, password: NEW_PASSWORD })),
+    ).toBe('OK');
   });
 
   it('[TM-3] logout everywhere ends every session of the account, including the one that asked', async () => {
@@ -90,7 +108,11 @@ describe('accounts and sessions', () => {
   });
 
   it('[TM-1] an issued account must change its password before doing anything else', async () => {
-    const trainee = await w.as.admin.institutions.createTrainee(w.institutionId, { username: `fresh-${w.code.toLowerCase()}`, displayName: '新学员', initialPassword: PASSWORD });
+    const trainee = await w.as.admin.institutions.createTrainee(w.institutionId, {
+      username: `fresh-${w.code.toLowerCase()}`,
+      displayName: '新学员',
+      initialPassword: PASSWORD,
+    });
     const pair = await t.client.auth.login({ username: trainee.username, password: PASSWORD });
     expect(pair.account.mustChangePassword).toBe(true);
     const fresh = t.client.withToken(pair.accessToken);

@@ -67,10 +67,21 @@ describe('tenant isolation matrix', () => {
     expect(unscoped).toEqual([]);
   });
 
-  it('[SEC-1] no route gives a foreign institution or jurisdiction any of A\'s data or changes it', async () => {
+  it("[SEC-1] no route gives a foreign institution or jurisdiction any of A's data or changes it", async () => {
     const routes = t.app.routeTable.filter((r) => r.access !== 'public' && r.url.startsWith('/api/'));
     expect(routes.length).toBeGreaterThanOrEqual(25);
-    const secrets = [home.institutionId, home.licenceId, home.theoryItemId, home.practicalItemId, home.instructorId, home.juniorInstructorId, home.traineeId, home.usernames.admin, home.usernames.manager, `Test Maritime School ${home.code}`];
+    const secrets = [
+      home.institutionId,
+      home.licenceId,
+      home.theoryItemId,
+      home.practicalItemId,
+      home.instructorId,
+      home.juniorInstructorId,
+      home.traineeId,
+      home.usernames.admin,
+      home.usernames.manager,
+      `Test Maritime School ${home.code}`,
+    ];
     // Jurisdictions (maritime authority branches) are public reference data and not secrets.
     const before = await homeSnapshot();
     const failures: string[] = [];
@@ -88,25 +99,38 @@ describe('tenant isolation matrix', () => {
         const where = `${route.method} ${route.url} as foreign ${role} -> ${res.status}`;
         if (res.status >= 500) failures.push(`${where}: server error`);
         if (scoped && res.status !== 403 && res.status !== 404) failures.push(`${where}: expected 403/404`);
-        if (res.status >= 400 && !(res.body as { code?: string })?.code) failures.push(`${where}: error without a code`);
+        if (res.status >= 400 && !(res.body as { code?: string })?.code)
+          failures.push(`${where}: error without a code`);
         const leaked = secrets.filter((s) => res.text.includes(s));
         if (leaked.length > 0) failures.push(`${where}: leaked ${leaked.join(', ')}`);
       }
       // logout-all ends every session of those accounts, so sign them in again.
-      if (route.url.startsWith('/api/v1/auth/')) for (const role of FOREIGN_ROLES) foreign.as[role] = await signIn(t.client, foreign.usernames[role], NEW_PASSWORD);
+      if (route.url.startsWith('/api/v1/auth/'))
+        for (const role of FOREIGN_ROLES)
+          foreign.as[role] = await signIn(t.client, foreign.usernames[role], NEW_PASSWORD);
     }
     expect(failures).toEqual([]);
     expect(calls).toBe(routes.length * FOREIGN_ROLES.length);
     expect(await homeSnapshot()).toBe(before);
   });
 
-  it('[SEC-1] the same scoped reads succeed for A\'s own roles (the fixtures point at real data)', async () => {
-    const reads = t.app.routeTable.filter((r) => r.method === 'GET' && typeof r.access === 'object' && r.access.scope);
+  it("[SEC-1] the same scoped reads succeed for A's own roles (the fixtures point at real data)", async () => {
+    const reads = t.app.routeTable.filter(
+      (r) => r.method === 'GET' && typeof r.access === 'object' && r.access.scope,
+    );
     expect(reads.length).toBeGreaterThanOrEqual(8);
     for (const route of reads) {
       const rule = route.access as { roles: readonly string[] };
       const role = (['admin', 'manager', 'officer', 'instructor', 'trainee'] as const).find((r) =>
-        rule.roles.includes({ admin: 'institution_admin', manager: 'class_manager', officer: 'maritime_officer', instructor: 'instructor', trainee: 'trainee' }[r]),
+        rule.roles.includes(
+          {
+            admin: 'institution_admin',
+            manager: 'class_manager',
+            officer: 'maritime_officer',
+            instructor: 'instructor',
+            trainee: 'trainee',
+          }[r],
+        ),
       )!;
       const res = await home.as[role].raw('GET', pathFor(route.url, home));
       expect(`${route.url} as ${role}: ${res.status}`).toBe(`${route.url} as ${role}: 200`);

@@ -14,7 +14,10 @@ describe('foundation smoke', () => {
     expect((await t.client.raw('GET', '/healthz')).status).toBe(200);
     const ready = await t.client.raw('GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: 'ok', checks: { postgres: { ok: true }, redis: { ok: true } } });
+    expect(ready.body).toMatchObject({
+      status: 'ok',
+      checks: { postgres: { ok: true }, redis: { ok: true } },
+    });
   });
   it('serves the OpenAPI document and its UI at /docs', async () => {
     const doc = await t.client.raw('GET', '/docs/json');
@@ -25,7 +28,10 @@ describe('foundation smoke', () => {
   it('the institution admin sees their institution and items', async () => {
     const me = await w.as.admin.auth.me();
     expect(me.institutionId).toBe(w.institutionId);
-    const items = await w.as.admin.call<{ items: Array<{ code: string }> }>('GET', `/api/v1/institutions/${w.institutionId}/training-items`);
+    const items = await w.as.admin.call<{ items: Array<{ code: string }> }>(
+      'GET',
+      `/api/v1/institutions/${w.institutionId}/training-items`,
+    );
     expect(items.items.map((i) => i.code)).toEqual(['Z01', 'Z02']);
   });
 });

@@ -13,7 +13,10 @@ export interface TestApp {
 }
 
 /** The real API on a real port, against the throwaway database and the real Redis. */
-export async function startTestApp(overrides: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  opts: { clock?: Clock } = {},
+): Promise<TestApp> {
   const config = loadConfig({
     ...process.env,
     LOG_LEVEL: 'silent',
@@ -21,7 +24,11 @@ export async function startTestApp(overrides: Record<string, string> = {}, opts:
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     ...overrides,
   });
-  const app = await buildApp({ config, ...(opts.clock && { clock: opts.clock }), rateLimitNamespace: `rl:test:${randomBytes(6).toString('hex')}:` });
+  const app = await buildApp({
+    config,
+    ...(opts.clock && { clock: opts.clock }),
+    rateLimitNamespace: `rl:test:${randomBytes(6).toString('hex')}:`,
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');

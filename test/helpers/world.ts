@@ -11,7 +11,8 @@ const uniq = () => randomBytes(4).toString('hex').toUpperCase();
 export async function signIn(client: Client, username: string, password = PASSWORD): Promise<Client> {
   const pair = await client.auth.login({ username, password });
   const authed = client.withToken(pair.accessToken);
-  if (pair.account.mustChangePassword) await authed.auth.changePassword({ currentPassword: password, newPassword: NEW_PASSWORD });
+  if (pair.account.mustChangePassword)
+    await authed.auth.changePassword({ currentPassword: password, newPassword: NEW_PASSWORD });
   return authed;
 }
 
@@ -19,7 +20,11 @@ let adminCounter = 0;
 /** A platform administrator, bootstrapped the way the demo seed does it. */
 export async function platformAdmin(t: TestApp): Promise<Client> {
   const username = `root-${process.pid}-${++adminCounter}-${uniq().toLowerCase()}`;
-  await t.app.core.people.bootstrapPlatformAdmin({ username, displayName: 'Platform admin', password: PASSWORD });
+  await t.app.core.people.bootstrapPlatformAdmin({
+    username,
+    displayName: 'Platform admin',
+    password: PASSWORD,
+  });
   return signIn(t.client, username);
 }
 
@@ -48,10 +53,17 @@ const yearsAgo = (n: number) => {
  * an institution admin, a class manager, a seasoned and a junior instructor, and a trainee; all made
  * through the HTTP API.
  */
-export async function createWorld(t: TestApp, opts: { qualification?: 'qualified' | 'none' } = {}): Promise<World> {
+export async function createWorld(
+  t: TestApp,
+  opts: { qualification?: 'qualified' | 'none' } = {},
+): Promise<World> {
   const code = uniq();
   const platform = await platformAdmin(t);
-  const j = await platform.jurisdictions.create({ code: `J${code}`, nameZh: `测试海事局${code}`, nameEn: `Test MSA ${code}` });
+  const j = await platform.jurisdictions.create({
+    code: `J${code}`,
+    nameZh: `测试海事局${code}`,
+    nameEn: `Test MSA ${code}`,
+  });
   const inst = await platform.institutions.create({
     nameZh: `测试航海学校${code}`,
     nameEn: `Test Maritime School ${code}`,
@@ -60,11 +72,31 @@ export async function createWorld(t: TestApp, opts: { qualification?: 'qualified
     onlineQualification: opts.qualification ?? 'qualified',
   });
   const u = (role: string) => `${role}-${code.toLowerCase()}`;
-  const usernames = { admin: u('admin'), manager: u('manager'), instructor: u('teacher'), junior: u('junior'), trainee: u('trainee'), officer: u('officer') };
-  await platform.institutions.createAdmin(inst.id, { username: usernames.admin, displayName: '机构管理员', initialPassword: PASSWORD });
-  await platform.officers.create({ username: usernames.officer, displayName: '海事检查员', jurisdictionId: j.id, initialPassword: PASSWORD });
+  const usernames = {
+    admin: u('admin'),
+    manager: u('manager'),
+    instructor: u('teacher'),
+    junior: u('junior'),
+    trainee: u('trainee'),
+    officer: u('officer'),
+  };
+  await platform.institutions.createAdmin(inst.id, {
+    username: usernames.admin,
+    displayName: '机构管理员',
+    initialPassword: PASSWORD,
+  });
+  await platform.officers.create({
+    username: usernames.officer,
+    displayName: '海事检查员',
+    jurisdictionId: j.id,
+    initialPassword: PASSWORD,
+  });
   const admin = await signIn(t.client, usernames.admin);
-  const licence = await admin.institutions.createLicence(inst.id, { number: `苏船培${code}`, issuedOn: yearsAgo(2), expiresOn: yearsAgo(-3) });
+  const licence = await admin.institutions.createLicence(inst.id, {
+    number: `苏船培${code}`,
+    issuedOn: yearsAgo(2),
+    expiresOn: yearsAgo(-3),
+  });
   const theory = await admin.licences.createItem(licence.id, {
     code: 'Z01',
     nameZh: '基本安全-个人安全与社会责任',
@@ -83,7 +115,13 @@ export async function createWorld(t: TestApp, opts: { qualification?: 'qualified
     syllabusHours: 12,
     syllabusVersion: '2021',
   });
-  await admin.institutions.createStaff(inst.id, { username: usernames.manager, displayName: '班主任', roles: ['class_manager'], initialPassword: PASSWORD, phone: '13812345678' });
+  await admin.institutions.createStaff(inst.id, {
+    username: usernames.manager,
+    displayName: '班主任',
+    roles: ['class_manager'],
+    initialPassword: PASSWORD,
+    phone: '13812345678',
+  });
   const instructor = await admin.institutions.createStaff(inst.id, {
     username: usernames.instructor,
     displayName: '资深教员',
@@ -99,7 +137,11 @@ export async function createWorld(t: TestApp, opts: { qualification?: 'qualified
     initialPassword: PASSWORD,
     teachingSince: yearsAgo(1),
   });
-  const trainee = await admin.institutions.createTrainee(inst.id, { username: usernames.trainee, displayName: '学员甲', initialPassword: PASSWORD });
+  const trainee = await admin.institutions.createTrainee(inst.id, {
+    username: usernames.trainee,
+    displayName: '学员甲',
+    initialPassword: PASSWORD,
+  });
   return {
     code,
     jurisdictionId: j.id,

@@ -103,7 +103,10 @@ export const TrainingItemView = Type.Object({
 });
 export type TrainingItemView = Static<typeof TrainingItemView>;
 
-export const EligibilityReason = Type.Object({ code: Type.String(), message: Type.Object({ zh: Type.String(), en: Type.String() }) });
+export const EligibilityReason = Type.Object({
+  code: Type.String(),
+  message: Type.Object({ zh: Type.String(), en: Type.String() }),
+});
 export const OnlineEligibility = Type.Object({
   itemId: Uuid,
   eligible: Type.Boolean(),

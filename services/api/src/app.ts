@@ -47,7 +47,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.removeContentTypeParser('text/plain');
 
   const dbHandle = createDb(config.DATABASE_URL, { applicationName: 'seafarer-api' });
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const redis = new Redis(config.REDIS_URL, {
+    lazyConnect: false,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+  });
   const core = createCore({
     db: dbHandle.db,
     clock: opts.clock ?? systemClock,
@@ -72,9 +76,17 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   // Infrastructure first (fastify/demo): errors, security headers, CORS, rate limits, docs, access control.
   await app.register(errorHandling);
   await app.register(helmet, {
-    contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:', 'blob:'], 'media-src': ["'self'", 'blob:'] } },
+    contentSecurityPolicy: {
+      directives: {
+        'script-src': ["'self'"],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'media-src': ["'self'", 'blob:'],
+      },
+    },
   });
-  const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   await app.register(cors, { origin: origins.length > 0 ? origins : false, credentials: true });
   await app.register(rateLimit, {
     global: true,
@@ -83,7 +95,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     redis,
     nameSpace: opts.rateLimitNamespace ?? 'rl:api:',
     skipOnError: true,
-    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, code: 'RATE_LIMITED', message: `retry in ${ctx.after}` }),
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `retry in ${ctx.after}`,
+    }),
   });
   await app.register(swagger, {
     openapi: {
@@ -107,7 +123,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     { prefix: '/api/v1' },
   );
   await app.register(fastifyStatic, { root: WEB_PUBLIC_DIR, prefix: '/app/', decorateReply: false });
-  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) => reply.redirect('/app/'));
+  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) =>
+    reply.redirect('/app/'),
+  );
 
   await app.ready();
   return app as unknown as App;

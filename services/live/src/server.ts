@@ -19,7 +19,9 @@ const server = http.createServer((req, res) => {
   res.end(JSON.stringify({ code: 'ROUTE_NOT_FOUND', message: { zh: '接口不存在', en: 'No such endpoint' } }));
 });
 
-server.listen(config.LIVE_PORT, config.API_HOST, () => log.info({ port: config.LIVE_PORT }, 'live service listening'));
+server.listen(config.LIVE_PORT, config.API_HOST, () =>
+  log.info({ port: config.LIVE_PORT }, 'live service listening'),
+);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'shutting down');

@@ -16,12 +16,22 @@ async function main() {
     db: dbHandle.db,
     clock: systemClock,
     piiKey: config.PII_KEY,
-    auth: { jwtSecret: config.JWT_SECRET, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, maxFailures: config.LOGIN_MAX_FAILURES, lockMinutes: config.LOGIN_LOCK_MINUTES },
+    auth: {
+      jwtSecret: config.JWT_SECRET,
+      accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      lockMinutes: config.LOGIN_LOCK_MINUTES,
+    },
   });
   const connection = { url: config.REDIS_URL, maxRetriesPerRequest: null };
   const queue = new Queue<JobPayloads[JobName], unknown, JobName>(MAINTENANCE_QUEUE, { connection });
   // Every night at 02:30 China time.
-  await queue.upsertJobScheduler('audit.verify-chain', { pattern: '30 2 * * *', tz: 'Asia/Shanghai' }, { name: 'audit.verify-chain', data: { scheduledFor: 'nightly' } });
+  await queue.upsertJobScheduler(
+    'audit.verify-chain',
+    { pattern: '30 2 * * *', tz: 'Asia/Shanghai' },
+    { name: 'audit.verify-chain', data: { scheduledFor: 'nightly' } },
+  );
 
   const worker = new Worker<JobPayloads[JobName], unknown, JobName>(
     MAINTENANCE_QUEUE,
@@ -41,7 +51,9 @@ async function main() {
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', service: 'worker' }));
   });
-  health.listen(config.WORKER_HEALTH_PORT, config.API_HOST, () => log.info({ port: config.WORKER_HEALTH_PORT }, 'worker running'));
+  health.listen(config.WORKER_HEALTH_PORT, config.API_HOST, () =>
+    log.info({ port: config.WORKER_HEALTH_PORT }, 'worker running'),
+  );
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, async () => {

@@ -57,11 +57,15 @@ export type ChainBreak = { seq: number; reason: 'content_altered' | 'link_broken
  * Checks a run of rows in sequence order, given the hash the run should link to.
  * Returns the first break, or null with the hash of the last row.
  */
-export function checkChainRun(rows: ChainRow[], expectedPrev: string): { broken: ChainBreak | null; last: string } {
+export function checkChainRun(
+  rows: ChainRow[],
+  expectedPrev: string,
+): { broken: ChainBreak | null; last: string } {
   let prev = expectedPrev;
   for (const row of rows) {
     if (row.prevHash !== prev) return { broken: { seq: row.seq, reason: 'link_broken' }, last: prev };
-    if (chainHash(row) !== row.hash) return { broken: { seq: row.seq, reason: 'content_altered' }, last: prev };
+    if (chainHash(row) !== row.hash)
+      return { broken: { seq: row.seq, reason: 'content_altered' }, last: prev };
     prev = row.hash;
   }
   return { broken: null, last: prev };

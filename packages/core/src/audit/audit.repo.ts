@@ -18,9 +18,18 @@ export interface AuditInput {
 const AUDIT_LOCK_KEY = 7_274_001;
 
 /** QM-1: appends one hash-chained event inside the caller's transaction. */
-export async function appendAudit(tx: Tx, ctx: Pick<Ctx, 'actor' | 'requestId'>, input: AuditInput, at: Date): Promise<void> {
+export async function appendAudit(
+  tx: Tx,
+  ctx: Pick<Ctx, 'actor' | 'requestId'>,
+  input: AuditInput,
+  at: Date,
+): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-  const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+  const [last] = await tx
+    .select({ hash: auditEvents.hash })
+    .from(auditEvents)
+    .orderBy(desc(auditEvents.seq))
+    .limit(1);
   const fields = {
     id: randomUUID(),
     at: new Date(Math.floor(at.getTime())),
@@ -39,7 +48,12 @@ export async function appendAudit(tx: Tx, ctx: Pick<Ctx, 'actor' | 'requestId'>,
 }
 
 export async function readChainBatch(db: DbOrTx, afterSeq: number, limit: number): Promise<ChainRow[]> {
-  const rows = await db.select().from(auditEvents).where(gt(auditEvents.seq, afterSeq)).orderBy(asc(auditEvents.seq)).limit(limit);
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(gt(auditEvents.seq, afterSeq))
+    .orderBy(asc(auditEvents.seq))
+    .limit(limit);
   return rows.map((r) => ({ ...r, data: r.data as unknown }));
 }
 
@@ -50,5 +64,10 @@ export async function listAuditEvents(
   const conds = [eq(auditEvents.institutionId, q.institutionId)];
   if (q.action) conds.push(eq(auditEvents.action, q.action));
   if (q.beforeSeq) conds.push(lt(auditEvents.seq, q.beforeSeq));
-  return db.select().from(auditEvents).where(and(...conds)).orderBy(desc(auditEvents.seq)).limit(q.limit);
+  return db
+    .select()
+    .from(auditEvents)
+    .where(and(...conds))
+    .orderBy(desc(auditEvents.seq))
+    .limit(q.limit);
 }

@@ -5,7 +5,12 @@ import { verifyAuditChain } from './verify-audit-chain';
 
 export function createAuditService(deps: { db: Db }) {
   return {
-    async list(q: { institutionId: string; action?: string; beforeSeq?: number; limit?: number }): Promise<AuditEventView[]> {
+    async list(q: {
+      institutionId: string;
+      action?: string;
+      beforeSeq?: number;
+      limit?: number;
+    }): Promise<AuditEventView[]> {
       const rows = await listAuditEvents(deps.db, { ...q, limit: q.limit ?? 100 });
       return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
     },

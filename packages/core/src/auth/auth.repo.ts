@@ -21,9 +21,18 @@ export const clearLoginFailures = (db: DbOrTx, accountId: string) =>
   db.update(accounts).set({ failedLoginCount: 0, lockedUntil: null }).where(eq(accounts.id, accountId));
 
 export async function activeSessionIds(db: DbOrTx, accountId: string, now: Date, exceptId?: string) {
-  const conds = [eq(authSessions.accountId, accountId), isNull(authSessions.revokedAt), gt(authSessions.expiresAt, now)];
+  const conds = [
+    eq(authSessions.accountId, accountId),
+    isNull(authSessions.revokedAt),
+    gt(authSessions.expiresAt, now),
+  ];
   if (exceptId) conds.push(ne(authSessions.id, exceptId));
-  return (await db.select({ id: authSessions.id }).from(authSessions).where(and(...conds))).map((r) => r.id);
+  return (
+    await db
+      .select({ id: authSessions.id })
+      .from(authSessions)
+      .where(and(...conds))
+  ).map((r) => r.id);
 }
 
 export async function revokeSessions(db: DbOrTx, ids: string[], reason: string, now: Date) {
@@ -41,7 +50,14 @@ export async function insertSession(
 ) {
   const [row] = await db
     .insert(authSessions)
-    .values({ accountId: s.accountId, expiresAt: s.expiresAt, userAgent: s.userAgent, ip: s.ip, createdAt: s.now, lastSeenAt: s.now })
+    .values({
+      accountId: s.accountId,
+      expiresAt: s.expiresAt,
+      userAgent: s.userAgent,
+      ip: s.ip,
+      createdAt: s.now,
+      lastSeenAt: s.now,
+    })
     .returning();
   return row!;
 }
@@ -88,7 +104,16 @@ export const listSessionsOf = (db: DbOrTx, accountId: string, now: Date) =>
   db
     .select()
     .from(authSessions)
-    .where(and(eq(authSessions.accountId, accountId), isNull(authSessions.revokedAt), gt(authSessions.expiresAt, now)));
+    .where(
+      and(
+        eq(authSessions.accountId, accountId),
+        isNull(authSessions.revokedAt),
+        gt(authSessions.expiresAt, now),
+      ),
+    );
 
 export const setPassword = (db: DbOrTx, accountId: string, passwordHash: string, now: Date) =>
-  db.update(accounts).set({ passwordHash, mustChangePassword: false, passwordChangedAt: now }).where(eq(accounts.id, accountId));
+  db
+    .update(accounts)
+    .set({ passwordHash, mustChangePassword: false, passwordChangedAt: now })
+    .where(eq(accounts.id, accountId));

@@ -91,7 +91,12 @@ export function createAuthService(deps: { db: Db; clock: Clock; settings: AuthSe
         await burnPasswordCheck(input.password);
         throw new AppError('INVALID_CREDENTIALS');
       }
-      const auditBase = { targetType: 'account', targetId: account.id, institutionId: account.institutionId, jurisdictionId: account.jurisdictionId };
+      const auditBase = {
+        targetType: 'account',
+        targetId: account.id,
+        institutionId: account.institutionId,
+        jurisdictionId: account.jurisdictionId,
+      };
       const anonymous = { actor: null, requestId: ctx.requestId };
       if (account.lockedUntil && account.lockedUntil > now) {
         throw new AppError('ACCOUNT_LOCKED', { details: { lockedUntil: account.lockedUntil.toISOString() } });
@@ -102,7 +107,16 @@ export function createAuthService(deps: { db: Db; clock: Clock; settings: AuthSe
         const locked = await withTransaction(db, async (tx) => {
           const after = await repo.recordLoginFailure(tx, account.id, settings.maxFailures, lockUntil);
           const nowLocked = !!after.lockedUntil && after.lockedUntil > now;
-          await appendAudit(tx, anonymous, { ...auditBase, action: nowLocked ? 'auth.account_locked' : 'auth.login_failed', data: { ip: ctx.ip ?? null } }, now);
+          await appendAudit(
+            tx,
+            anonymous,
+            {
+              ...auditBase,
+              action: nowLocked ? 'auth.account_locked' : 'auth.login_failed',
+              data: { ip: ctx.ip ?? null },
+            },
+            now,
+          );
           return nowLocked ? after.lockedUntil : null;
         });
         if (locked) throw new AppError('ACCOUNT_LOCKED', { details: { lockedUntil: locked.toISOString() } });
@@ -111,16 +125,39 @@ export function createAuthService(deps: { db: Db; clock: Clock; settings: AuthSe
       return withTransaction(db, async (tx) => {
         await repo.clearLoginFailures(tx, account.id);
         const expiresAt = new Date(now.getTime() + settings.refreshTtlSeconds * 1000);
-        const session = await repo.insertSession(tx, { accountId: account.id, expiresAt, userAgent: ctx.userAgent ?? null, ip: ctx.ip ?? null, now });
-        const actorCtx = { actor: { accountId: account.id, roles: account.roles } as Actor, requestId: ctx.requestId };
+        const session = await repo.insertSession(tx, {
+          accountId: account.id,
+          expiresAt,
+          userAgent: ctx.userAgent ?? null,
+          ip: ctx.ip ?? null,
+          now,
+        });
+        const actorCtx = {
+          actor: { accountId: account.id, roles: account.roles } as Actor,
+          requestId: ctx.requestId,
+        };
         if (isSingleSessionAccount(account.roles)) {
           const others = await repo.activeSessionIds(tx, account.id, now, session.id);
           if (others.length > 0) {
             await repo.revokeSessions(tx, others, 'superseded', now);
-            await appendAudit(tx, actorCtx, { ...auditBase, action: 'auth.session_superseded', data: { endedSessionIds: others, newSessionId: session.id } }, now);
+            await appendAudit(
+              tx,
+              actorCtx,
+              {
+                ...auditBase,
+                action: 'auth.session_superseded',
+                data: { endedSessionIds: others, newSessionId: session.id },
+              },
+              now,
+            );
           }
         }
-        await appendAudit(tx, actorCtx, { ...auditBase, action: 'auth.login', data: { sessionId: session.id, ip: ctx.ip ?? null } }, now);
+        await appendAudit(
+          tx,
+          actorCtx,
+          { ...auditBase, action: 'auth.login', data: { sessionId: session.id, ip: ctx.ip ?? null } },
+          now,
+        );
         const actor = await loadActor(tx, session.id);
         return issuePair(tx, actor, expiresAt);
       });
@@ -136,13 +173,33 @@ export function createAuthService(deps: { db: Db; clock: Clock; settings: AuthSe
         if (session.revokedAt || session.expiresAt <= now) return { error: 'SESSION_ENDED' as const };
         if (token.usedAt) {
           await repo.revokeSessions(tx, [session.id], 'refresh_reuse', now);
-          await appendAudit(tx, { actor: null, requestId: ctx.requestId }, { action: 'auth.refresh_reuse', targetType: 'account', targetId: session.accountId, data: { sessionId: session.id } }, now);
+          await appendAudit(
+            tx,
+            { actor: null, requestId: ctx.requestId },
+            {
+              action: 'auth.refresh_reuse',
+              targetType: 'account',
+              targetId: session.accountId,
+              data: { sessionId: session.id },
+            },
+            now,
+          );
           return { error: 'REFRESH_TOKEN_REUSED' as const };
         }
         await repo.markRefreshTokenUsed(tx, token.id, now);
         await repo.touchSession(tx, session.id, now);
         const actor = await loadActor(tx, session.id);
-        await appendAudit(tx, { actor, requestId: ctx.requestId }, { action: 'auth.refresh', targetType: 'session', targetId: session.id, institutionId: actor.institutionId }, now);
+        await appendAudit(
+          tx,
+          { actor, requestId: ctx.requestId },
+          {
+            action: 'auth.refresh',
+            targetType: 'session',
+            targetId: session.id,
+            institutionId: actor.institutionId,
+          },
+          now,
+        );
         return { pair: await issuePair(tx, actor, session.expiresAt) };
       });
       if (outcome.error) throw new AppError(outcome.error);
@@ -161,34 +218,76 @@ export function createAuthService(deps: { db: Db; clock: Clock; settings: AuthSe
       const now = clock.now();
       await withTransaction(db, async (tx) => {
         await repo.revokeSessions(tx, [ctx.actor.sessionId], 'logout', now);
-        await appendAudit(tx, ctx, { action: 'auth.logout', targetType: 'session', targetId: ctx.actor.sessionId, institutionId: ctx.actor.institutionId }, now);
+        await appendAudit(
+          tx,
+          ctx,
+          {
+            action: 'auth.logout',
+            targetType: 'session',
+            targetId: ctx.actor.sessionId,
+            institutionId: ctx.actor.institutionId,
+          },
+          now,
+        );
       });
     },
 
     /** TM-3: logout everywhere, this session included. */
-    async logoutAll(ctx: Ctx & { actor: Actor }, accountId = ctx.actor.accountId, reason = 'logout_all'): Promise<number> {
+    async logoutAll(
+      ctx: Ctx & { actor: Actor },
+      accountId = ctx.actor.accountId,
+      reason = 'logout_all',
+    ): Promise<number> {
       const now = clock.now();
       return withTransaction(db, async (tx) => {
         const ids = await repo.activeSessionIds(tx, accountId, now);
         await repo.revokeSessions(tx, ids, reason, now);
-        await appendAudit(tx, ctx, { action: 'auth.logout_all', targetType: 'account', targetId: accountId, institutionId: ctx.actor.institutionId, data: { revokedSessionIds: ids, reason } }, now);
+        await appendAudit(
+          tx,
+          ctx,
+          {
+            action: 'auth.logout_all',
+            targetType: 'account',
+            targetId: accountId,
+            institutionId: ctx.actor.institutionId,
+            data: { revokedSessionIds: ids, reason },
+          },
+          now,
+        );
         return ids.length;
       });
     },
 
-    async changePassword(ctx: Ctx & { actor: Actor }, input: { currentPassword: string; newPassword: string }): Promise<void> {
+    async changePassword(
+      ctx: Ctx & { actor: Actor },
+      input: { currentPassword: string; newPassword: string },
+    ): Promise<void> {
       const now = clock.now();
       const account = await repo.findAccountByUsername(db, ctx.actor.username);
-      if (!account || !(await verifyPassword(account.passwordHash, input.currentPassword))) throw new AppError('INVALID_CREDENTIALS');
+      if (!account || !(await verifyPassword(account.passwordHash, input.currentPassword)))
+        throw new AppError('INVALID_CREDENTIALS');
       if (input.newPassword === input.currentPassword)
-        throw new AppError('WEAK_PASSWORD', { message: { zh: '新密码不得与旧密码相同', en: 'The new password must differ from the old one' } });
+        throw new AppError('WEAK_PASSWORD', {
+          message: { zh: '新密码不得与旧密码相同', en: 'The new password must differ from the old one' },
+        });
       assertStrongPassword(input.newPassword, account.username);
       const passwordHash = await hashPassword(input.newPassword);
       await withTransaction(db, async (tx) => {
         await repo.setPassword(tx, account.id, passwordHash, now);
         const others = await repo.activeSessionIds(tx, account.id, now, ctx.actor.sessionId);
         await repo.revokeSessions(tx, others, 'password_changed', now);
-        await appendAudit(tx, ctx, { action: 'auth.password_changed', targetType: 'account', targetId: account.id, institutionId: account.institutionId, data: { endedSessionIds: others } }, now);
+        await appendAudit(
+          tx,
+          ctx,
+          {
+            action: 'auth.password_changed',
+            targetType: 'account',
+            targetId: account.id,
+            institutionId: account.institutionId,
+            data: { endedSessionIds: others },
+          },
+          now,
+        );
       });
     },
 
@@ -207,6 +306,5 @@ export function createAuthService(deps: { db: Db; clock: Clock; settings: AuthSe
 
     toActorView,
   };
-
 }
 export type AuthService = ReturnType<typeof createAuthService>;

@@ -10,22 +10,39 @@ export interface AccessClaims {
 
 /** Short-lived HS256 access tokens; the session they name is checked on every request. */
 export function createAccessTokens(secret: string, ttlSeconds: number, clock: Clock) {
-  const signer = createSigner({ key: secret, algorithm: 'HS256', expiresIn: ttlSeconds * 1000, iss: 'seafarer-api', aud: 'seafarer' });
-  const verifier = createVerifier({ key: secret, algorithms: ['HS256'], allowedIss: 'seafarer-api', allowedAud: 'seafarer', cache: false });
+  const signer = createSigner({
+    key: secret,
+    algorithm: 'HS256',
+    expiresIn: ttlSeconds * 1000,
+    iss: 'seafarer-api',
+    aud: 'seafarer',
+  });
+  const verifier = createVerifier({
+    key: secret,
+    algorithms: ['HS256'],
+    allowedIss: 'seafarer-api',
+    allowedAud: 'seafarer',
+    cache: false,
+  });
   return {
     sign(claims: AccessClaims): { token: string; expiresAt: Date } {
       const nowMs = clock.now().getTime();
-      const token = signer({ ...claims, iat: Math.floor(nowMs / 1000) } as unknown as Record<string, unknown>);
+      const token = signer({ ...claims, iat: Math.floor(nowMs / 1000) } as unknown as Record<
+        string,
+        unknown
+      >);
       return { token, expiresAt: new Date(Math.floor(nowMs / 1000) * 1000 + ttlSeconds * 1000) };
     },
     verify(token: string): AccessClaims {
       try {
         const payload = verifier(token) as Partial<AccessClaims>;
-        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new AppError('TOKEN_INVALID');
+        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string')
+          throw new AppError('TOKEN_INVALID');
         return { sub: payload.sub, sid: payload.sid };
       } catch (e) {
         if (e instanceof AppError) throw e;
-        if (e instanceof TokenError && e.code === TokenError.codes.expired) throw new AppError('TOKEN_EXPIRED');
+        if (e instanceof TokenError && e.code === TokenError.codes.expired)
+          throw new AppError('TOKEN_EXPIRED');
         throw new AppError('TOKEN_INVALID');
       }
     },

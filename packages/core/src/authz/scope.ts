@@ -28,18 +28,37 @@ export interface AccessRule {
 
 const base = (db: DbOrTx) =>
   db
-    .select({ institutionId: institutions.id, jurisdictionId: institutions.jurisdictionId, jurisdictionPath: jurisdictions.path })
+    .select({
+      institutionId: institutions.id,
+      jurisdictionId: institutions.jurisdictionId,
+      jurisdictionPath: jurisdictions.path,
+    })
     .from(institutions)
     .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId));
 
 const resolvers: Record<ScopeKind, (db: DbOrTx, id: string) => Promise<ScopeTarget | undefined>> = {
   institution: async (db, id) => (await base(db).where(eq(institutions.id, id)).limit(1))[0],
   licence: async (db, id) =>
-    (await base(db).innerJoin(licences, eq(licences.institutionId, institutions.id)).where(eq(licences.id, id)).limit(1))[0],
+    (
+      await base(db)
+        .innerJoin(licences, eq(licences.institutionId, institutions.id))
+        .where(eq(licences.id, id))
+        .limit(1)
+    )[0],
   trainingItem: async (db, id) =>
-    (await base(db).innerJoin(trainingItems, eq(trainingItems.institutionId, institutions.id)).where(eq(trainingItems.id, id)).limit(1))[0],
+    (
+      await base(db)
+        .innerJoin(trainingItems, eq(trainingItems.institutionId, institutions.id))
+        .where(eq(trainingItems.id, id))
+        .limit(1)
+    )[0],
   staffAccount: async (db, id) =>
-    (await base(db).innerJoin(accounts, eq(accounts.institutionId, institutions.id)).where(eq(accounts.id, id)).limit(1))[0],
+    (
+      await base(db)
+        .innerJoin(accounts, eq(accounts.institutionId, institutions.id))
+        .where(eq(accounts.id, id))
+        .limit(1)
+    )[0],
 };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -55,7 +74,11 @@ export const jurisdictionCovers = (officerPath: string, targetPath: string) =>
 
 export function actorCovers(actor: Actor, target: ScopeTarget): boolean {
   if (actor.roles.includes('platform_admin')) return true;
-  if (actor.roles.includes('maritime_officer') && actor.jurisdictionPath && jurisdictionCovers(actor.jurisdictionPath, target.jurisdictionPath))
+  if (
+    actor.roles.includes('maritime_officer') &&
+    actor.jurisdictionPath &&
+    jurisdictionCovers(actor.jurisdictionPath, target.jurisdictionPath)
+  )
     return true;
   return actor.institutionId !== null && actor.institutionId === target.institutionId;
 }
@@ -70,7 +93,8 @@ export async function authorize(
   rule: AccessRule,
   params: Record<string, string | undefined>,
 ): Promise<ScopeTarget | null> {
-  if (actor.mustChangePassword && !rule.allowPendingPasswordChange) throw new AppError('PASSWORD_CHANGE_REQUIRED');
+  if (actor.mustChangePassword && !rule.allowPendingPasswordChange)
+    throw new AppError('PASSWORD_CHANGE_REQUIRED');
   if (!actor.roles.some((r) => rule.roles.includes(r))) throw new AppError('FORBIDDEN');
   if (!rule.scope) return null;
   const id = params[rule.scope.param];

@@ -1,4 +1,11 @@
-import { ERROR_MESSAGES, type InstitutionView, type LicenceView, type OnlineEligibility, type QualificationStatus, type TrainingItemView } from '@seafarer/contracts';
+import {
+  ERROR_MESSAGES,
+  type InstitutionView,
+  type LicenceView,
+  type OnlineEligibility,
+  type QualificationStatus,
+  type TrainingItemView,
+} from '@seafarer/contracts';
 import type { Db, Tx, institutions, licences, trainingItems } from '@seafarer/db';
 import type { AuditInput } from '../audit/audit.repo';
 import { type Clock, shanghaiDate } from '../shared/clock';
@@ -45,48 +52,98 @@ export const toTrainingItemView = (t: typeof trainingItems.$inferSelect): Traini
 export function createInstitutionService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
 
-  const write = <T>(ctx: Ctx, fn: (tx: Tx) => Promise<{ result: T; audit: AuditInput }>) => auditedWrite(db, clock, ctx, fn);
+  const write = <T>(ctx: Ctx, fn: (tx: Tx) => Promise<{ result: T; audit: AuditInput }>) =>
+    auditedWrite(db, clock, ctx, fn);
 
   async function eligibility(itemId: string, onDate: string): Promise<OnlineEligibility> {
     const item = await repo.findTrainingItem(db, itemId);
     if (!item) throw new AppError('NOT_FOUND');
-    const [institution, licence] = await Promise.all([repo.findInstitution(db, item.institutionId), repo.findLicence(db, item.licenceId)]);
+    const [institution, licence] = await Promise.all([
+      repo.findInstitution(db, item.institutionId),
+      repo.findLicence(db, item.licenceId),
+    ]);
     const problems = onlineEligibilityProblems({
       qualification: institution!.onlineQualification as QualificationStatus,
       licence: licence!,
       itemKind: item.kind as 'theory' | 'practical',
       onDate,
     });
-    return { itemId, eligible: problems.length === 0, reasons: problems.map((code) => ({ code, message: ERROR_MESSAGES[code] })) };
+    return {
+      itemId,
+      eligible: problems.length === 0,
+      reasons: problems.map((code) => ({ code, message: ERROR_MESSAGES[code] })),
+    };
   }
 
   return {
-    async createJurisdiction(ctx: AuthedCtx, body: { code: string; nameZh: string; nameEn: string; parentId?: string }) {
+    async createJurisdiction(
+      ctx: AuthedCtx,
+      body: { code: string; nameZh: string; nameEn: string; parentId?: string },
+    ) {
       return write(ctx, async (tx) => {
-        if (await repo.findJurisdictionByCode(tx, body.code)) throw new AppError('CONFLICT', { details: { field: 'code' } });
+        if (await repo.findJurisdictionByCode(tx, body.code))
+          throw new AppError('CONFLICT', { details: { field: 'code' } });
         const parent = body.parentId ? await repo.findJurisdiction(tx, body.parentId) : undefined;
         if (body.parentId && !parent) throw new AppError('VALIDATION', { details: { field: 'parentId' } });
-        const j = await repo.insertJurisdiction(tx, { ...body, parentId: body.parentId ?? null, path: parent ? `${parent.path}.${body.code}` : body.code });
+        const j = await repo.insertJurisdiction(tx, {
+          ...body,
+          parentId: body.parentId ?? null,
+          path: parent ? `${parent.path}.${body.code}` : body.code,
+        });
         return {
           result: { id: j.id, code: j.code, nameZh: j.nameZh, nameEn: j.nameEn, parentId: j.parentId },
-          audit: { action: 'jurisdiction.created', targetType: 'jurisdiction', targetId: j.id, jurisdictionId: j.id, data: { code: j.code } },
+          audit: {
+            action: 'jurisdiction.created',
+            targetType: 'jurisdiction',
+            targetId: j.id,
+            jurisdictionId: j.id,
+            data: { code: j.code },
+          },
         };
       });
     },
 
     async listJurisdictions() {
-      return (await repo.listJurisdictions(db)).map((j) => ({ id: j.id, code: j.code, nameZh: j.nameZh, nameEn: j.nameEn, parentId: j.parentId }));
+      return (await repo.listJurisdictions(db)).map((j) => ({
+        id: j.id,
+        code: j.code,
+        nameZh: j.nameZh,
+        nameEn: j.nameEn,
+        parentId: j.parentId,
+      }));
     },
 
-    async createInstitution(ctx: AuthedCtx, body: { nameZh: string; nameEn: string; jurisdictionId: string; creditCode: string; onlineQualification?: QualificationStatus }) {
+    async createInstitution(
+      ctx: AuthedCtx,
+      body: {
+        nameZh: string;
+        nameEn: string;
+        jurisdictionId: string;
+        creditCode: string;
+        onlineQualification?: QualificationStatus;
+      },
+    ) {
       return write(ctx, async (tx) => {
-        if (!(await repo.findJurisdiction(tx, body.jurisdictionId))) throw new AppError('VALIDATION', { details: { field: 'jurisdictionId' } });
-        if (await repo.findInstitutionByCreditCode(tx, body.creditCode)) throw new AppError('CONFLICT', { details: { field: 'creditCode' } });
+        if (!(await repo.findJurisdiction(tx, body.jurisdictionId)))
+          throw new AppError('VALIDATION', { details: { field: 'jurisdictionId' } });
+        if (await repo.findInstitutionByCreditCode(tx, body.creditCode))
+          throw new AppError('CONFLICT', { details: { field: 'creditCode' } });
         const status = body.onlineQualification ?? 'none';
-        const i = await repo.insertInstitution(tx, { ...body, onlineQualification: status, qualificationChangedAt: clock.now() });
+        const i = await repo.insertInstitution(tx, {
+          ...body,
+          onlineQualification: status,
+          qualificationChangedAt: clock.now(),
+        });
         return {
           result: toInstitutionView(i),
-          audit: { action: 'institution.created', targetType: 'institution', targetId: i.id, institutionId: i.id, jurisdictionId: i.jurisdictionId, data: { nameZh: i.nameZh, onlineQualification: status } },
+          audit: {
+            action: 'institution.created',
+            targetType: 'institution',
+            targetId: i.id,
+            institutionId: i.id,
+            jurisdictionId: i.jurisdictionId,
+            data: { nameZh: i.nameZh, onlineQualification: status },
+          },
         };
       });
     },
@@ -111,25 +168,56 @@ export function createInstitutionService(deps: { db: Db; clock: Clock }) {
     },
 
     /** JS-3 / JS-17: the authority (or platform admin) grants, suspends or revokes online-training qualification. */
-    async setQualification(ctx: AuthedCtx, institutionId: string, body: { status: QualificationStatus; note: string }) {
+    async setQualification(
+      ctx: AuthedCtx,
+      institutionId: string,
+      body: { status: QualificationStatus; note: string },
+    ) {
       return write(ctx, async (tx) => {
         const before = await repo.findInstitution(tx, institutionId);
         if (!before) throw new AppError('NOT_FOUND');
-        const i = await repo.updateInstitution(tx, institutionId, { onlineQualification: body.status, qualificationNote: body.note, qualificationChangedAt: clock.now() });
+        const i = await repo.updateInstitution(tx, institutionId, {
+          onlineQualification: body.status,
+          qualificationNote: body.note,
+          qualificationChangedAt: clock.now(),
+        });
         return {
           result: toInstitutionView(i),
-          audit: { action: 'institution.qualification_changed', targetType: 'institution', targetId: i.id, institutionId: i.id, jurisdictionId: i.jurisdictionId, data: { from: before.onlineQualification, to: body.status, note: body.note } },
+          audit: {
+            action: 'institution.qualification_changed',
+            targetType: 'institution',
+            targetId: i.id,
+            institutionId: i.id,
+            jurisdictionId: i.jurisdictionId,
+            data: { from: before.onlineQualification, to: body.status, note: body.note },
+          },
         };
       });
     },
 
-    async createLicence(ctx: AuthedCtx, institutionId: string, body: { number: string; issuedOn: string; expiresOn: string }) {
+    async createLicence(
+      ctx: AuthedCtx,
+      institutionId: string,
+      body: { number: string; issuedOn: string; expiresOn: string },
+    ) {
       if (body.expiresOn < body.issuedOn)
-        throw new AppError('VALIDATION', { message: { zh: '有效期止日不得早于发证日期', en: 'expiresOn must not be before issuedOn' } });
+        throw new AppError('VALIDATION', {
+          message: { zh: '有效期止日不得早于发证日期', en: 'expiresOn must not be before issuedOn' },
+        });
       return write(ctx, async (tx) => {
-        if (await repo.findLicenceByNumber(tx, institutionId, body.number)) throw new AppError('CONFLICT', { details: { field: 'number' } });
+        if (await repo.findLicenceByNumber(tx, institutionId, body.number))
+          throw new AppError('CONFLICT', { details: { field: 'number' } });
         const l = await repo.insertLicence(tx, { ...body, institutionId, status: 'active' });
-        return { result: toLicenceView(l), audit: { action: 'licence.created', targetType: 'licence', targetId: l.id, institutionId, data: body } };
+        return {
+          result: toLicenceView(l),
+          audit: {
+            action: 'licence.created',
+            targetType: 'licence',
+            targetId: l.id,
+            institutionId,
+            data: body,
+          },
+        };
       });
     },
 
@@ -137,23 +225,55 @@ export function createInstitutionService(deps: { db: Db; clock: Clock }) {
       return (await repo.listLicences(db, institutionId)).map(toLicenceView);
     },
 
-    async updateLicence(ctx: AuthedCtx, licenceId: string, body: { expiresOn?: string; status?: 'active' | 'revoked' }) {
+    async updateLicence(
+      ctx: AuthedCtx,
+      licenceId: string,
+      body: { expiresOn?: string; status?: 'active' | 'revoked' },
+    ) {
       return write(ctx, async (tx) => {
         const before = await repo.findLicence(tx, licenceId);
         if (!before) throw new AppError('NOT_FOUND');
-        if (body.expiresOn && body.expiresOn < before.issuedOn) throw new AppError('VALIDATION', { details: { field: 'expiresOn' } });
+        if (body.expiresOn && body.expiresOn < before.issuedOn)
+          throw new AppError('VALIDATION', { details: { field: 'expiresOn' } });
         const l = await repo.updateLicence(tx, licenceId, body);
-        return { result: toLicenceView(l), audit: { action: 'licence.updated', targetType: 'licence', targetId: l.id, institutionId: l.institutionId, data: { before: toLicenceView(before), change: body } } };
+        return {
+          result: toLicenceView(l),
+          audit: {
+            action: 'licence.updated',
+            targetType: 'licence',
+            targetId: l.id,
+            institutionId: l.institutionId,
+            data: { before: toLicenceView(before), change: body },
+          },
+        };
       });
     },
 
-    async createTrainingItem(ctx: AuthedCtx, licenceId: string, body: Omit<typeof trainingItems.$inferInsert, 'institutionId' | 'licenceId'>) {
+    async createTrainingItem(
+      ctx: AuthedCtx,
+      licenceId: string,
+      body: Omit<typeof trainingItems.$inferInsert, 'institutionId' | 'licenceId'>,
+    ) {
       return write(ctx, async (tx) => {
         const licence = await repo.findLicence(tx, licenceId);
         if (!licence) throw new AppError('NOT_FOUND');
-        if (await repo.findTrainingItemByCode(tx, licenceId, body.code)) throw new AppError('CONFLICT', { details: { field: 'code' } });
-        const t = await repo.insertTrainingItem(tx, { ...body, licenceId, institutionId: licence.institutionId });
-        return { result: toTrainingItemView(t), audit: { action: 'training_item.created', targetType: 'training_item', targetId: t.id, institutionId: t.institutionId, data: toTrainingItemView(t) } };
+        if (await repo.findTrainingItemByCode(tx, licenceId, body.code))
+          throw new AppError('CONFLICT', { details: { field: 'code' } });
+        const t = await repo.insertTrainingItem(tx, {
+          ...body,
+          licenceId,
+          institutionId: licence.institutionId,
+        });
+        return {
+          result: toTrainingItemView(t),
+          audit: {
+            action: 'training_item.created',
+            targetType: 'training_item',
+            targetId: t.id,
+            institutionId: t.institutionId,
+            data: toTrainingItemView(t),
+          },
+        };
       });
     },
 
@@ -161,23 +281,43 @@ export function createInstitutionService(deps: { db: Db; clock: Clock }) {
       return (await repo.listTrainingItems(db, institutionId)).map(toTrainingItemView);
     },
 
-    async updateTrainingItem(ctx: AuthedCtx, itemId: string, body: Partial<Pick<typeof trainingItems.$inferInsert, 'nameZh' | 'nameEn' | 'licensedScale' | 'syllabusHours' | 'syllabusVersion'>>) {
+    async updateTrainingItem(
+      ctx: AuthedCtx,
+      itemId: string,
+      body: Partial<
+        Pick<
+          typeof trainingItems.$inferInsert,
+          'nameZh' | 'nameEn' | 'licensedScale' | 'syllabusHours' | 'syllabusVersion'
+        >
+      >,
+    ) {
       return write(ctx, async (tx) => {
         const before = await repo.findTrainingItem(tx, itemId);
         if (!before) throw new AppError('NOT_FOUND');
         const t = await repo.updateTrainingItem(tx, itemId, body);
-        return { result: toTrainingItemView(t), audit: { action: 'training_item.updated', targetType: 'training_item', targetId: t.id, institutionId: t.institutionId, data: { before: toTrainingItemView(before), change: body } } };
+        return {
+          result: toTrainingItemView(t),
+          audit: {
+            action: 'training_item.updated',
+            targetType: 'training_item',
+            targetId: t.id,
+            institutionId: t.institutionId,
+            data: { before: toTrainingItemView(before), change: body },
+          },
+        };
       });
     },
 
     /** JS-2/JS-3 as data: may this item be taught online on `onDate` (default today, China time)? */
-    getOnlineEligibility: (itemId: string, onDate?: string) => eligibility(itemId, onDate ?? shanghaiDate(clock.now())),
+    getOnlineEligibility: (itemId: string, onDate?: string) =>
+      eligibility(itemId, onDate ?? shanghaiDate(clock.now())),
 
     /** The same rule as a guard, for the class context: throws the first reason. */
     async assertOnlineEligible(itemId: string, onDate?: string): Promise<void> {
       const e = await eligibility(itemId, onDate ?? shanghaiDate(clock.now()));
       const first = e.reasons[0];
-      if (first) throw new AppError(first.code as keyof typeof ERROR_MESSAGES, { details: { reasons: e.reasons } });
+      if (first)
+        throw new AppError(first.code as keyof typeof ERROR_MESSAGES, { details: { reasons: e.reasons } });
     },
   };
 }

@@ -16,7 +16,8 @@ type AuthedCtx = Ctx & { actor: Actor };
 
 export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher }) {
   const { db, clock, pii } = deps;
-  const write = <T>(ctx: Ctx, fn: (tx: Tx) => Promise<{ result: T; audit: AuditInput }>) => auditedWrite(db, clock, ctx, fn);
+  const write = <T>(ctx: Ctx, fn: (tx: Tx) => Promise<{ result: T; audit: AuditInput }>) =>
+    auditedWrite(db, clock, ctx, fn);
   const today = () => shanghaiDate(clock.now());
 
   function toStaffView(r: repo.StaffRow): StaffView {
@@ -33,15 +34,27 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
       teachingYears: teachingYears(since, today()),
       meetsTeachingStandard: meetsTeachingStandard(since, today()),
       certificates: (r.qualification?.certificates as Certificate[] | undefined) ?? [],
-      lockedUntil: r.account.lockedUntil && r.account.lockedUntil > clock.now() ? r.account.lockedUntil.toISOString() : null,
+      lockedUntil:
+        r.account.lockedUntil && r.account.lockedUntil > clock.now()
+          ? r.account.lockedUntil.toISOString()
+          : null,
     };
   }
 
   async function createAccount(
     tx: Tx,
-    input: { username: string; displayName: string; initialPassword: string; roles: string[]; institutionId: string | null; jurisdictionId: string | null; phone?: string },
+    input: {
+      username: string;
+      displayName: string;
+      initialPassword: string;
+      roles: string[];
+      institutionId: string | null;
+      jurisdictionId: string | null;
+      phone?: string;
+    },
   ) {
-    if (await repo.usernameTaken(tx, input.username)) throw new AppError('CONFLICT', { details: { field: 'username' } });
+    if (await repo.usernameTaken(tx, input.username))
+      throw new AppError('CONFLICT', { details: { field: 'username' } });
     assertStrongPassword(input.initialPassword, input.username);
     const person = await repo.insertPerson(tx, {
       institutionId: input.institutionId,
@@ -62,7 +75,8 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
 
   async function loadStaff(tx: Tx | Db, accountId: string) {
     const row = await repo.findStaff(tx, accountId);
-    if (!row || !row.account.roles.some((r) => repo.STAFF_ROLE_LIST.includes(r))) throw new AppError('NOT_FOUND');
+    if (!row || !row.account.roles.some((r) => repo.STAFF_ROLE_LIST.includes(r)))
+      throw new AppError('NOT_FOUND');
     return row;
   }
 
@@ -72,13 +86,37 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
     async createStaff(
       ctx: AuthedCtx,
       institutionId: string,
-      body: { username: string; displayName: string; roles: StaffRole[]; phone?: string; initialPassword: string; teachingSince?: string; certificates?: Certificate[] },
+      body: {
+        username: string;
+        displayName: string;
+        roles: StaffRole[];
+        phone?: string;
+        initialPassword: string;
+        teachingSince?: string;
+        certificates?: Certificate[];
+      },
     ) {
       return write(ctx, async (tx) => {
         const account = await createAccount(tx, { ...body, institutionId, jurisdictionId: null });
-        if (body.teachingSince) await repo.upsertQualification(tx, account.id, body.teachingSince, body.certificates ?? [], clock.now());
+        if (body.teachingSince)
+          await repo.upsertQualification(
+            tx,
+            account.id,
+            body.teachingSince,
+            body.certificates ?? [],
+            clock.now(),
+          );
         const view = toStaffView((await repo.findStaff(tx, account.id))!);
-        return { result: view, audit: { action: 'staff.created', targetType: 'account', targetId: account.id, institutionId, data: { username: view.username, roles: view.roles, teachingSince: view.teachingSince } } };
+        return {
+          result: view,
+          audit: {
+            action: 'staff.created',
+            targetType: 'account',
+            targetId: account.id,
+            institutionId,
+            data: { username: view.username, roles: view.roles, teachingSince: view.teachingSince },
+          },
+        };
       });
     },
 
@@ -90,28 +128,63 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
       return toStaffView(await loadStaff(db, accountId));
     },
 
-    async updateStaff(ctx: AuthedCtx, accountId: string, body: { displayName?: string; roles?: StaffRole[]; status?: 'active' | 'disabled' }) {
+    async updateStaff(
+      ctx: AuthedCtx,
+      accountId: string,
+      body: { displayName?: string; roles?: StaffRole[]; status?: 'active' | 'disabled' },
+    ) {
       return write(ctx, async (tx) => {
         const before = await loadStaff(tx, accountId);
         if (body.displayName) await repo.updatePersonName(tx, before.person.id, body.displayName);
-        if (body.roles || body.status) await repo.updateAccount(tx, accountId, { ...(body.roles && { roles: body.roles }), ...(body.status && { status: body.status }) });
-        if (body.status === 'disabled') await revokeSessions(tx, await activeSessionIds(tx, accountId, clock.now()), 'disabled', clock.now());
+        if (body.roles || body.status)
+          await repo.updateAccount(tx, accountId, {
+            ...(body.roles && { roles: body.roles }),
+            ...(body.status && { status: body.status }),
+          });
+        if (body.status === 'disabled')
+          await revokeSessions(
+            tx,
+            await activeSessionIds(tx, accountId, clock.now()),
+            'disabled',
+            clock.now(),
+          );
         const after = toStaffView((await repo.findStaff(tx, accountId))!);
-        return { result: after, audit: { action: 'staff.updated', targetType: 'account', targetId: accountId, institutionId: before.account.institutionId, data: { change: body } } };
+        return {
+          result: after,
+          audit: {
+            action: 'staff.updated',
+            targetType: 'account',
+            targetId: accountId,
+            institutionId: before.account.institutionId,
+            data: { change: body },
+          },
+        };
       });
     },
 
     /** JS-9: record the teaching-since date and certificates. */
-    async setQualification(ctx: AuthedCtx, accountId: string, body: { teachingSince: string; certificates: Certificate[] }) {
+    async setQualification(
+      ctx: AuthedCtx,
+      accountId: string,
+      body: { teachingSince: string; certificates: Certificate[] },
+    ) {
       if (body.teachingSince > today())
-        throw new AppError('VALIDATION', { message: { zh: '从教起始日期不得晚于今天', en: 'teachingSince cannot be in the future' } });
+        throw new AppError('VALIDATION', {
+          message: { zh: '从教起始日期不得晚于今天', en: 'teachingSince cannot be in the future' },
+        });
       return write(ctx, async (tx) => {
         const row = await loadStaff(tx, accountId);
         await repo.upsertQualification(tx, accountId, body.teachingSince, body.certificates, clock.now());
         const after = toStaffView((await repo.findStaff(tx, accountId))!);
         return {
           result: after,
-          audit: { action: 'instructor.qualification_recorded', targetType: 'account', targetId: accountId, institutionId: row.account.institutionId, data: { before: row.qualification?.teachingSince ?? null, ...body } },
+          audit: {
+            action: 'instructor.qualification_recorded',
+            targetType: 'account',
+            targetId: accountId,
+            institutionId: row.account.institutionId,
+            data: { before: row.qualification?.teachingSince ?? null, ...body },
+          },
         };
       });
     },
@@ -120,23 +193,54 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
      * JS-9: an instructor with under three years of seafarer-training teaching is refused unless the
      * institution admin gives an explicit override with a reason; the override is audited as such.
      */
-    async assignInstructor(ctx: AuthedCtx, itemId: string, body: { accountId: string; override?: { reason: string } }): Promise<ItemInstructorView> {
+    async assignInstructor(
+      ctx: AuthedCtx,
+      itemId: string,
+      body: { accountId: string; override?: { reason: string } },
+    ): Promise<ItemInstructorView> {
       return write(ctx, async (tx) => {
         const item = await findTrainingItem(tx, itemId);
         if (!item) throw new AppError('NOT_FOUND');
         const staff = await repo.findStaff(tx, body.accountId);
-        if (!staff || staff.account.institutionId !== item.institutionId || !staff.account.roles.includes('instructor'))
-          throw new AppError('VALIDATION', { message: { zh: '该账户不是本机构的教员', en: 'The account is not an instructor of this institution' }, details: { field: 'accountId' } });
-        if (staff.account.status !== 'active') throw new AppError('PRECONDITION_FAILED', { details: { reason: 'account_disabled' } });
+        if (
+          !staff ||
+          staff.account.institutionId !== item.institutionId ||
+          !staff.account.roles.includes('instructor')
+        )
+          throw new AppError('VALIDATION', {
+            message: {
+              zh: '该账户不是本机构的教员',
+              en: 'The account is not an instructor of this institution',
+            },
+            details: { field: 'accountId' },
+          });
+        if (staff.account.status !== 'active')
+          throw new AppError('PRECONDITION_FAILED', { details: { reason: 'account_disabled' } });
         if (await repo.findAssignment(tx, itemId, body.accountId)) throw new AppError('CONFLICT');
         const since = staff.qualification?.teachingSince ?? null;
         const qualified = meetsTeachingStandard(since, today());
         if (!qualified && !body.override)
-          throw new AppError('INSTRUCTOR_UNQUALIFIED', { details: { teachingSince: since, teachingYears: teachingYears(since, today()), requiredYears: 3 } });
+          throw new AppError('INSTRUCTOR_UNQUALIFIED', {
+            details: { teachingSince: since, teachingYears: teachingYears(since, today()), requiredYears: 3 },
+          });
         const overrideReason = qualified ? null : body.override!.reason;
-        const a = await repo.insertAssignment(tx, { itemId, accountId: body.accountId, overrideReason, assignedBy: ctx.actor.accountId, assignedAt: clock.now() });
+        const a = await repo.insertAssignment(tx, {
+          itemId,
+          accountId: body.accountId,
+          overrideReason,
+          assignedBy: ctx.actor.accountId,
+          assignedAt: clock.now(),
+        });
         return {
-          result: { itemId, accountId: a.accountId, displayName: staff.person.displayName, teachingSince: since, overridden: overrideReason !== null, overrideReason, assignedAt: a.assignedAt.toISOString() },
+          result: {
+            itemId,
+            accountId: a.accountId,
+            displayName: staff.person.displayName,
+            teachingSince: since,
+            overridden: overrideReason !== null,
+            overrideReason,
+            assignedAt: a.assignedAt.toISOString(),
+          },
           audit: {
             action: overrideReason ? 'instructor.assigned_with_override' : 'instructor.assigned',
             targetType: 'training_item',
@@ -160,13 +264,28 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
       }));
     },
 
-    async createOfficer(ctx: AuthedCtx, body: { username: string; displayName: string; jurisdictionId: string; initialPassword: string }) {
+    async createOfficer(
+      ctx: AuthedCtx,
+      body: { username: string; displayName: string; jurisdictionId: string; initialPassword: string },
+    ) {
       return write(ctx, async (tx) => {
-        if (!(await findJurisdiction(tx, body.jurisdictionId))) throw new AppError('VALIDATION', { details: { field: 'jurisdictionId' } });
+        if (!(await findJurisdiction(tx, body.jurisdictionId)))
+          throw new AppError('VALIDATION', { details: { field: 'jurisdictionId' } });
         const a = await createAccount(tx, { ...body, roles: ['maritime_officer'], institutionId: null });
         return {
-          result: { accountId: a.id, username: a.username, displayName: body.displayName, jurisdictionId: body.jurisdictionId },
-          audit: { action: 'officer.created', targetType: 'account', targetId: a.id, jurisdictionId: body.jurisdictionId, data: { username: a.username } },
+          result: {
+            accountId: a.id,
+            username: a.username,
+            displayName: body.displayName,
+            jurisdictionId: body.jurisdictionId,
+          },
+          audit: {
+            action: 'officer.created',
+            targetType: 'account',
+            targetId: a.id,
+            jurisdictionId: body.jurisdictionId,
+            data: { username: a.username },
+          },
         };
       });
     },
@@ -175,12 +294,32 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
      * Minimal trainee account (TM-3 needs one); the roster context adds identity and seafaring records.
      * Trainees are not staff, so they are created here rather than through createStaff.
      */
-    async createTrainee(ctx: AuthedCtx, institutionId: string, body: { username: string; displayName: string; initialPassword: string }) {
+    async createTrainee(
+      ctx: AuthedCtx,
+      institutionId: string,
+      body: { username: string; displayName: string; initialPassword: string },
+    ) {
       return write(ctx, async (tx) => {
-        const a = await createAccount(tx, { ...body, roles: ['trainee'], institutionId, jurisdictionId: null });
+        const a = await createAccount(tx, {
+          ...body,
+          roles: ['trainee'],
+          institutionId,
+          jurisdictionId: null,
+        });
         return {
-          result: { accountId: a.id, personId: a.personId, username: a.username, displayName: body.displayName },
-          audit: { action: 'trainee_account.created', targetType: 'account', targetId: a.id, institutionId, data: { username: a.username } },
+          result: {
+            accountId: a.id,
+            personId: a.personId,
+            username: a.username,
+            displayName: body.displayName,
+          },
+          audit: {
+            action: 'trainee_account.created',
+            targetType: 'account',
+            targetId: a.id,
+            institutionId,
+            data: { username: a.username },
+          },
         };
       });
     },
@@ -192,10 +331,28 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
     async bootstrapPlatformAdmin(input: { username: string; displayName: string; password: string }) {
       return write({ actor: null, requestId: 'bootstrap' }, async (tx) => {
         const existing = await repo.findAccountIdByUsername(tx, input.username);
-        if (existing) return { result: { accountId: existing, created: false }, audit: { action: 'platform_admin.bootstrap_skipped', targetType: 'account', targetId: existing } };
-        const a = await createAccount(tx, { ...input, initialPassword: input.password, roles: ['platform_admin'], institutionId: null, jurisdictionId: null });
+        if (existing)
+          return {
+            result: { accountId: existing, created: false },
+            audit: { action: 'platform_admin.bootstrap_skipped', targetType: 'account', targetId: existing },
+          };
+        const a = await createAccount(tx, {
+          ...input,
+          initialPassword: input.password,
+          roles: ['platform_admin'],
+          institutionId: null,
+          jurisdictionId: null,
+        });
         await repo.updateAccount(tx, a.id, { mustChangePassword: false });
-        return { result: { accountId: a.id, created: true }, audit: { action: 'platform_admin.bootstrapped', targetType: 'account', targetId: a.id, data: { username: a.username } } };
+        return {
+          result: { accountId: a.id, created: true },
+          audit: {
+            action: 'platform_admin.bootstrapped',
+            targetType: 'account',
+            targetId: a.id,
+            data: { username: a.username },
+          },
+        };
       });
     },
 
@@ -203,12 +360,24 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
     async waiveFirstPasswordChange(ctx: AuthedCtx, accountId: string) {
       return write(ctx, async (tx) => {
         const a = await repo.updateAccount(tx, accountId, { mustChangePassword: false });
-        return { result: a.id, audit: { action: 'account.first_password_change_waived', targetType: 'account', targetId: a.id, institutionId: a.institutionId } };
+        return {
+          result: a.id,
+          audit: {
+            action: 'account.first_password_change_waived',
+            targetType: 'account',
+            targetId: a.id,
+            institutionId: a.institutionId,
+          },
+        };
       });
     },
 
     /** Creates the first administrator of an institution (platform admin only). */
-    async createInstitutionAdmin(ctx: AuthedCtx, institutionId: string, body: { username: string; displayName: string; initialPassword: string }) {
+    async createInstitutionAdmin(
+      ctx: AuthedCtx,
+      institutionId: string,
+      body: { username: string; displayName: string; initialPassword: string },
+    ) {
       return this.createStaff(ctx, institutionId, { ...body, roles: ['institution_admin'] });
     },
 
@@ -216,7 +385,15 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
       return write(ctx, async (tx) => {
         const row = await loadStaff(tx, accountId);
         await repo.updateAccount(tx, accountId, { failedLoginCount: 0, lockedUntil: null });
-        return { result: { ok: true as const }, audit: { action: 'account.unlocked', targetType: 'account', targetId: accountId, institutionId: row.account.institutionId } };
+        return {
+          result: { ok: true as const },
+          audit: {
+            action: 'account.unlocked',
+            targetType: 'account',
+            targetId: accountId,
+            institutionId: row.account.institutionId,
+          },
+        };
       });
     },
 
@@ -226,7 +403,16 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
         const row = await loadStaff(tx, accountId);
         const ids = await activeSessionIds(tx, accountId, clock.now());
         await revokeSessions(tx, ids, 'admin', clock.now());
-        return { result: { revokedSessions: ids.length }, audit: { action: 'auth.logout_all', targetType: 'account', targetId: accountId, institutionId: row.account.institutionId, data: { revokedSessionIds: ids, reason: 'admin' } } };
+        return {
+          result: { revokedSessions: ids.length },
+          audit: {
+            action: 'auth.logout_all',
+            targetType: 'account',
+            targetId: accountId,
+            institutionId: row.account.institutionId,
+            data: { revokedSessionIds: ids, reason: 'admin' },
+          },
+        };
       });
     },
   };

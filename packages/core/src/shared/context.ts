@@ -22,4 +22,5 @@ export interface Ctx {
   userAgent?: string | null;
 }
 
-export const hasAnyRole = (actor: Actor, roles: readonly Role[]) => actor.roles.some((r) => roles.includes(r));
+export const hasAnyRole = (actor: Actor, roles: readonly Role[]) =>
+  actor.roles.some((r) => roles.includes(r));

@@ -13,7 +13,10 @@ describe('PII at rest', () => {
   it('[SEC-3] refuses a tampered envelope', () => {
     const sealed = cipher.encrypt('320102199001011234');
     const parts = sealed.split('.');
-    parts[3] = Buffer.from('X' + Buffer.from(parts[3]!, 'base64url').toString('latin1').slice(1), 'latin1').toString('base64url');
+    parts[3] = Buffer.from(
+      'X' + Buffer.from(parts[3]!, 'base64url').toString('latin1').slice(1),
+      'latin1',
+    ).toString('base64url');
     expect(() => cipher.decrypt(parts.join('.'))).toThrow();
   });
   it('[SEC-3] masks phones and ID numbers for lists', () => {

@@ -42,7 +42,10 @@ export const institutions = pgTable(
     qualificationChangedAt: timestamp('qualification_changed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('institutions_credit_code_uq').on(t.creditCode), index('institutions_jurisdiction_idx').on(t.jurisdictionId)],
+  (t) => [
+    uniqueIndex('institutions_credit_code_uq').on(t.creditCode),
+    index('institutions_jurisdiction_idx').on(t.jurisdictionId),
+  ],
 );
 
 export const licences = pgTable(
@@ -82,5 +85,8 @@ export const trainingItems = pgTable(
     syllabusVersion: text('syllabus_version').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('training_items_code_uq').on(t.licenceId, t.code), index('training_items_institution_idx').on(t.institutionId)],
+  (t) => [
+    uniqueIndex('training_items_code_uq').on(t.licenceId, t.code),
+    index('training_items_institution_idx').on(t.institutionId),
+  ],
 );

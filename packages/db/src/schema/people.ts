@@ -1,4 +1,16 @@
-import { pgTable, uuid, text, timestamp, date, integer, boolean, jsonb, uniqueIndex, index, primaryKey } from 'drizzle-orm/pg-core';
+import {
+  pgTable,
+  uuid,
+  text,
+  timestamp,
+  date,
+  integer,
+  boolean,
+  jsonb,
+  uniqueIndex,
+  index,
+  primaryKey,
+} from 'drizzle-orm/pg-core';
 import { institutions, jurisdictions, trainingItems } from './institution';
 
 /**
@@ -17,7 +29,10 @@ export const people = pgTable(
     phoneEnc: text('phone_enc'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('people_institution_idx').on(t.institutionId), index('people_id_hash_idx').on(t.idNumberHash)],
+  (t) => [
+    index('people_institution_idx').on(t.institutionId),
+    index('people_id_hash_idx').on(t.idNumberHash),
+  ],
 );
 
 export const accounts = pgTable(
@@ -40,7 +55,10 @@ export const accounts = pgTable(
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('accounts_username_uq').on(t.username), index('accounts_institution_idx').on(t.institutionId)],
+  (t) => [
+    uniqueIndex('accounts_username_uq').on(t.username),
+    index('accounts_institution_idx').on(t.institutionId),
+  ],
 );
 
 /** JS-9: teaching record of an instructor (teaching-since date and certificates). */

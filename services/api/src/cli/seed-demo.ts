@@ -18,7 +18,11 @@ export async function seedDemo(databaseUrl: string, piiKey: string, jwtSecret: s
     auth: { jwtSecret, accessTtlSeconds: 900, refreshTtlSeconds: 3600, maxFailures: 5, lockMinutes: 15 },
   });
   try {
-    const root = await core.people.bootstrapPlatformAdmin({ username: 'demo.platform', displayName: '平台管理员 Platform admin', password: DEMO_PASSWORD });
+    const root = await core.people.bootstrapPlatformAdmin({
+      username: 'demo.platform',
+      displayName: '平台管理员 Platform admin',
+      password: DEMO_PASSWORD,
+    });
     const actor: Actor = {
       accountId: root.accountId,
       personId: root.accountId,
@@ -34,12 +38,25 @@ export async function seedDemo(databaseUrl: string, piiKey: string, jwtSecret: s
     const ctx: Ctx & { actor: Actor } = { actor, requestId: 'seed-demo' };
 
     const known = await core.institutions.listJurisdictions();
-    const js = known.find((j) => j.code === 'JS') ?? (await core.institutions.createJurisdiction(ctx, { code: 'JS', nameZh: '江苏海事局', nameEn: 'Jiangsu MSA' }));
+    const js =
+      known.find((j) => j.code === 'JS') ??
+      (await core.institutions.createJurisdiction(ctx, {
+        code: 'JS',
+        nameZh: '江苏海事局',
+        nameEn: 'Jiangsu MSA',
+      }));
     const nj =
       known.find((j) => j.code === 'JS-NJ') ??
-      (await core.institutions.createJurisdiction(ctx, { code: 'JS-NJ', nameZh: '南京海事局', nameEn: 'Nanjing MSA', parentId: js.id }));
+      (await core.institutions.createJurisdiction(ctx, {
+        code: 'JS-NJ',
+        nameZh: '南京海事局',
+        nameEn: 'Nanjing MSA',
+        parentId: js.id,
+      }));
 
-    const seeded = (await core.institutions.listInstitutions(ctx)).some((i) => i.creditCode === '91320100DEMO00001X');
+    const seeded = (await core.institutions.listInstitutions(ctx)).some(
+      (i) => i.creditCode === '91320100DEMO00001X',
+    );
     if (!seeded) {
       const inst = await core.institutions.createInstitution(ctx, {
         nameZh: '江苏示范航海培训中心',
@@ -73,16 +90,47 @@ export async function seedDemo(databaseUrl: string, piiKey: string, jwtSecret: s
         syllabusVersion: '2021',
       });
       const staff = [
-        { username: 'demo.admin', displayName: '机构管理员 Institution admin', roles: ['institution_admin' as const] },
-        { username: 'demo.manager', displayName: '班主任 Class manager', roles: ['class_manager' as const], phone: '13800000001' },
-        { username: 'demo.instructor', displayName: '王教员 Instructor Wang', roles: ['instructor' as const], teachingSince: '2015-09-01' },
+        {
+          username: 'demo.admin',
+          displayName: '机构管理员 Institution admin',
+          roles: ['institution_admin' as const],
+        },
+        {
+          username: 'demo.manager',
+          displayName: '班主任 Class manager',
+          roles: ['class_manager' as const],
+          phone: '13800000001',
+        },
+        {
+          username: 'demo.instructor',
+          displayName: '王教员 Instructor Wang',
+          roles: ['instructor' as const],
+          teachingSince: '2015-09-01',
+        },
       ];
       const ids: string[] = [];
-      for (const s of staff) ids.push((await core.people.createStaff(ctx, inst.id, { ...s, initialPassword: DEMO_PASSWORD })).accountId);
-      ids.push((await core.people.createTrainee(ctx, inst.id, { username: 'demo.trainee', displayName: '李学员 Trainee Li', initialPassword: DEMO_PASSWORD })).accountId);
+      for (const s of staff)
+        ids.push(
+          (await core.people.createStaff(ctx, inst.id, { ...s, initialPassword: DEMO_PASSWORD })).accountId,
+        );
       ids.push(
-        (await core.people.createOfficer(ctx, { username: 'demo.officer', displayName: '张检查员 Officer Zhang', jurisdictionId: js.id, initialPassword: DEMO_PASSWORD }))
-          .accountId,
+        (
+          await core.people.createTrainee(ctx, inst.id, {
+            username: 'demo.trainee',
+            displayName: '李学员 Trainee Li',
+            initialPassword: DEMO_PASSWORD,
+          })
+        ).accountId,
+      );
+      ids.push(
+        (
+          await core.people.createOfficer(ctx, {
+            username: 'demo.officer',
+            displayName: '张检查员 Officer Zhang',
+            jurisdictionId: js.id,
+            initialPassword: DEMO_PASSWORD,
+          })
+        ).accountId,
       );
       // The demo is for looking around: its printed password keeps working.
       for (const id of ids) await core.people.waiveFirstPasswordChange(ctx, id);
@@ -99,7 +147,14 @@ if (require.main === module) {
     .then(() => seedDemo(config.DATABASE_URL, config.PII_KEY, config.JWT_SECRET))
     .then((users) => {
       console.log('\n演示账户 Demo accounts (password / 密码: ' + DEMO_PASSWORD + ')');
-      const roles = ['platform admin 平台管理员', 'institution admin 机构管理员', 'class manager 班主任', 'instructor 教员', 'trainee 学员', 'maritime officer 海事检查员'];
+      const roles = [
+        'platform admin 平台管理员',
+        'institution admin 机构管理员',
+        'class manager 班主任',
+        'instructor 教员',
+        'trainee 学员',
+        'maritime officer 海事检查员',
+      ];
       users.forEach((u, i) => console.log(`  ${u.padEnd(18)} ${roles[i]}`));
     })
     .catch((err: unknown) => {

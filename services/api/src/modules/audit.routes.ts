@@ -7,11 +7,30 @@ const auditRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { cor
   app.get(
     '/institutions/:institutionId/audit-events',
     {
-      config: { access: { roles: ['institution_admin', 'maritime_officer', 'platform_admin'], scope: { kind: 'institution', param: 'institutionId' } } },
-      schema: { tags, params: IdParams('institutionId'), querystring: AuditQuery, response: { 200: ListOf(AuditEventView) } },
+      config: {
+        access: {
+          roles: ['institution_admin', 'maritime_officer', 'platform_admin'],
+          scope: { kind: 'institution', param: 'institutionId' },
+        },
+      },
+      schema: {
+        tags,
+        params: IdParams('institutionId'),
+        querystring: AuditQuery,
+        response: { 200: ListOf(AuditEventView) },
+      },
     },
-    async (req) => ({ items: await core.audit.list({ institutionId: req.params.institutionId, ...req.query }) }),
+    async (req) => ({
+      items: await core.audit.list({ institutionId: req.params.institutionId, ...req.query }),
+    }),
   );
-  app.get('/audit/verify', { config: { access: { roles: ['platform_admin', 'maritime_officer'] } }, schema: { tags, response: { 200: AuditVerifyResult } } }, () => core.audit.verify());
+  app.get(
+    '/audit/verify',
+    {
+      config: { access: { roles: ['platform_admin', 'maritime_officer'] } },
+      schema: { tags, response: { 200: AuditVerifyResult } },
+    },
+    () => core.audit.verify(),
+  );
 };
 export default auditRoutes;

@@ -28,25 +28,51 @@ const institutionRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app,
   const inInstitution = { kind: 'institution', param: 'institutionId' } as const;
   const Params = IdParams('institutionId');
 
-  app.post('/jurisdictions', { config: { access: { roles: ['platform_admin'] } }, schema: { tags, body: CreateJurisdictionBody, response: { 201: JurisdictionView } } }, async (req, reply) =>
-    reply.status(201).send(await core.institutions.createJurisdiction(ctxOf(req), req.body)),
+  app.post(
+    '/jurisdictions',
+    {
+      config: { access: { roles: ['platform_admin'] } },
+      schema: { tags, body: CreateJurisdictionBody, response: { 201: JurisdictionView } },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await core.institutions.createJurisdiction(ctxOf(req), req.body)),
   );
   app.get(
     '/jurisdictions',
-    { config: { access: { roles: ['platform_admin', 'maritime_officer', 'institution_admin', 'class_manager'] } }, schema: { tags, response: { 200: ListOf(JurisdictionView) } } },
+    {
+      config: {
+        access: { roles: ['platform_admin', 'maritime_officer', 'institution_admin', 'class_manager'] },
+      },
+      schema: { tags, response: { 200: ListOf(JurisdictionView) } },
+    },
     async () => ({ items: await core.institutions.listJurisdictions() }),
   );
-  app.post('/officers', { config: { access: { roles: ['platform_admin'] } }, schema: { tags, body: CreateOfficerBody, response: { 201: OfficerView } } }, async (req, reply) =>
-    reply.status(201).send(await core.people.createOfficer(ctxOf(req), req.body)),
+  app.post(
+    '/officers',
+    {
+      config: { access: { roles: ['platform_admin'] } },
+      schema: { tags, body: CreateOfficerBody, response: { 201: OfficerView } },
+    },
+    async (req, reply) => reply.status(201).send(await core.people.createOfficer(ctxOf(req), req.body)),
   );
 
-  app.post('/institutions', { config: { access: { roles: ['platform_admin'] } }, schema: { tags, body: CreateInstitutionBody, response: { 201: InstitutionView } } }, async (req, reply) =>
-    reply.status(201).send(await core.institutions.createInstitution(ctxOf(req), req.body)),
+  app.post(
+    '/institutions',
+    {
+      config: { access: { roles: ['platform_admin'] } },
+      schema: { tags, body: CreateInstitutionBody, response: { 201: InstitutionView } },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await core.institutions.createInstitution(ctxOf(req), req.body)),
   );
   app.get(
     '/institutions',
     {
-      config: { access: { roles: ['platform_admin', 'maritime_officer', 'institution_admin', 'class_manager', 'instructor'] } },
+      config: {
+        access: {
+          roles: ['platform_admin', 'maritime_officer', 'institution_admin', 'class_manager', 'instructor'],
+        },
+      },
       schema: { tags, response: { 200: ListOf(InstitutionView) } },
     },
     async (req) => ({ items: await core.institutions.listInstitutions(ctxOf(req)) }),
@@ -54,20 +80,41 @@ const institutionRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app,
   app.get(
     '/institutions/:institutionId',
     {
-      config: { access: { roles: ['platform_admin', 'maritime_officer', 'institution_admin', 'class_manager', 'instructor', 'trainee'], scope: inInstitution } },
+      config: {
+        access: {
+          roles: [
+            'platform_admin',
+            'maritime_officer',
+            'institution_admin',
+            'class_manager',
+            'instructor',
+            'trainee',
+          ],
+          scope: inInstitution,
+        },
+      },
       schema: { tags, params: Params, response: { 200: InstitutionView } },
     },
     (req) => core.institutions.getInstitution(req.params.institutionId),
   );
   app.put(
     '/institutions/:institutionId/qualification',
-    { config: { access: { roles: ['platform_admin', 'maritime_officer'], scope: inInstitution } }, schema: { tags, params: Params, body: SetQualificationBody, response: { 200: InstitutionView } } },
+    {
+      config: { access: { roles: ['platform_admin', 'maritime_officer'], scope: inInstitution } },
+      schema: { tags, params: Params, body: SetQualificationBody, response: { 200: InstitutionView } },
+    },
     (req) => core.institutions.setQualification(ctxOf(req), req.params.institutionId, req.body),
   );
   app.post(
     '/institutions/:institutionId/admins',
-    { config: { access: { roles: ['platform_admin'], scope: inInstitution } }, schema: { tags, params: Params, body: CreateAdminBody, response: { 201: StaffView } } },
-    async (req, reply) => reply.status(201).send(await core.people.createInstitutionAdmin(ctxOf(req), req.params.institutionId, req.body)),
+    {
+      config: { access: { roles: ['platform_admin'], scope: inInstitution } },
+      schema: { tags, params: Params, body: CreateAdminBody, response: { 201: StaffView } },
+    },
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(await core.people.createInstitutionAdmin(ctxOf(req), req.params.institutionId, req.body)),
   );
 };
 export default institutionRoutes;

@@ -1,7 +1,15 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifySchema, HTTPMethods } from 'fastify';
 import { ErrorBody, type Role } from '@seafarer/contracts';
-import { AppError, authorize, type AccessRule, type Actor, type Core, type Ctx, type ScopeTarget } from '@seafarer/core';
+import {
+  AppError,
+  authorize,
+  type AccessRule,
+  type Actor,
+  type Core,
+  type Ctx,
+  type ScopeTarget,
+} from '@seafarer/core';
 
 export type Access = 'public' | AccessRule;
 
@@ -26,19 +34,41 @@ export interface RouteEntry {
   schema?: FastifySchema;
 }
 
-export const ALL_ROLES: readonly Role[] = ['platform_admin', 'institution_admin', 'class_manager', 'instructor', 'trainee', 'maritime_officer'];
+export const ALL_ROLES: readonly Role[] = [
+  'platform_admin',
+  'institution_admin',
+  'class_manager',
+  'instructor',
+  'trainee',
+  'maritime_officer',
+];
 
 // Routes that plugins register (API docs UI, static web client) carry no config of ours.
 const PLUGIN_PUBLIC_PREFIXES = ['/docs', '/app', '/favicon.ico'];
 
 /** The request's context for a use-case; throws when the route is public and there is no actor. */
-export function ctxOf(req: { actor: Actor | null; id: string; ip: string; headers: Record<string, unknown> }): Ctx & { actor: Actor } {
+export function ctxOf(req: {
+  actor: Actor | null;
+  id: string;
+  ip: string;
+  headers: Record<string, unknown>;
+}): Ctx & { actor: Actor } {
   if (!req.actor) throw new AppError('UNAUTHENTICATED');
-  return { actor: req.actor, requestId: req.id, ip: req.ip, userAgent: (req.headers['user-agent'] as string | undefined) ?? null };
+  return {
+    actor: req.actor,
+    requestId: req.id,
+    ip: req.ip,
+    userAgent: (req.headers['user-agent'] as string | undefined) ?? null,
+  };
 }
 
 export function anonymousCtx(req: { id: string; ip: string; headers: Record<string, unknown> }): Ctx {
-  return { actor: null, requestId: req.id, ip: req.ip, userAgent: (req.headers['user-agent'] as string | undefined) ?? null };
+  return {
+    actor: null,
+    requestId: req.id,
+    ip: req.ip,
+    userAgent: (req.headers['user-agent'] as string | undefined) ?? null,
+  };
 }
 
 export function bearerToken(header: string | undefined): string | null {
@@ -55,7 +85,10 @@ export default fp(async function access(app: FastifyInstance, opts: { core: Core
   app.addHook('onRoute', (route) => {
     const config = (route.config ?? {}) as { access?: Access };
     if (!config.access) {
-      if (PLUGIN_PUBLIC_PREFIXES.some((p) => route.url === p || route.url.startsWith(p)) || route.url === '/') {
+      if (
+        PLUGIN_PUBLIC_PREFIXES.some((p) => route.url === p || route.url.startsWith(p)) ||
+        route.url === '/'
+      ) {
         route.config = { ...config, access: 'public' } as typeof route.config;
       } else {
         throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`);
@@ -63,12 +96,20 @@ export default fp(async function access(app: FastifyInstance, opts: { core: Core
     }
     // Document the one error shape on every route.
     if (route.schema) {
-      route.schema = { ...route.schema, response: { ...(route.schema.response as object), '4xx': ErrorBody, '5xx': ErrorBody } };
+      route.schema = {
+        ...route.schema,
+        response: { ...(route.schema.response as object), '4xx': ErrorBody, '5xx': ErrorBody },
+      };
     }
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      app.routeTable.push({ method, url: route.url, access: (route.config as { access: Access }).access, ...(route.schema && { schema: route.schema }) });
+      app.routeTable.push({
+        method,
+        url: route.url,
+        access: (route.config as { access: Access }).access,
+        ...(route.schema && { schema: route.schema }),
+      });
     }
   });
 

@@ -41,7 +41,13 @@ function classify(err: FastifyError): { code: ErrorCode; details?: unknown } {
   if (err.validation) {
     return {
       code: 'VALIDATION',
-      details: err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath || '/', rule: v.keyword, message: v.message, params: v.params })),
+      details: err.validation.map((v) => ({
+        in: err.validationContext,
+        path: v.instancePath || '/',
+        rule: v.keyword,
+        message: v.message,
+        params: v.params,
+      })),
     };
   }
   switch (err.code) {
@@ -70,11 +76,21 @@ export default fp(async function errorHandling(app: FastifyInstance) {
     let status: number;
     if (isAppError(err)) {
       status = STATUS[err.code];
-      body = { code: err.code, message: err.localized, requestId: req.id, ...(err.details !== undefined && { details: err.details }) };
+      body = {
+        code: err.code,
+        message: err.localized,
+        requestId: req.id,
+        ...(err.details !== undefined && { details: err.details }),
+      };
     } else {
       const { code, details } = classify(err);
       status = STATUS[code];
-      body = { code, message: ERROR_MESSAGES[code], requestId: req.id, ...(details !== undefined && { details }) };
+      body = {
+        code,
+        message: ERROR_MESSAGES[code],
+        requestId: req.id,
+        ...(details !== undefined && { details }),
+      };
     }
     if (status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: body.code, status }, 'request refused');
@@ -82,6 +98,12 @@ export default fp(async function errorHandling(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ code: 'ROUTE_NOT_FOUND', message: ERROR_MESSAGES.ROUTE_NOT_FOUND, requestId: req.id } satisfies ErrorBody);
+    reply
+      .status(404)
+      .send({
+        code: 'ROUTE_NOT_FOUND',
+        message: ERROR_MESSAGES.ROUTE_NOT_FOUND,
+        requestId: req.id,
+      } satisfies ErrorBody);
   });
 });

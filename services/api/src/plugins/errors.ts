@@ -98,12 +98,10 @@ export default fp(async function errorHandling(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply
-      .status(404)
-      .send({
-        code: 'ROUTE_NOT_FOUND',
-        message: ERROR_MESSAGES.ROUTE_NOT_FOUND,
-        requestId: req.id,
-      } satisfies ErrorBody);
+    reply.status(404).send({
+      code: 'ROUTE_NOT_FOUND',
+      message: ERROR_MESSAGES.ROUTE_NOT_FOUND,
+      requestId: req.id,
+    } satisfies ErrorBody);
   });
 });

@@ -28,8 +28,11 @@ function pathFor(url: string, w: World): string {
     licenceId: w.licenceId,
     itemId: w.theoryItemId,
     accountId: w.instructorId,
+    classId: w.classId,
+    sessionId: w.sessionId,
   };
   return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    if (name === 'version') return '1';
     const id = ids[name];
     if (!id) throw new Error(`The SEC-1 matrix has no fixture for path parameter :${name} (${url}); add one`);
     return id;

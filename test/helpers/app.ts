@@ -22,6 +22,7 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '100000',
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     ...overrides,
   });
   const app = await buildApp({

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ClassView, PlanBody } from '@seafarer/contracts';
 import type { Client } from '@seafarer/sdk';
 import type { TestApp } from './app';
 
@@ -38,8 +39,32 @@ export interface World {
   instructorId: string;
   juniorInstructorId: string;
   traineeId: string;
+  classId: string;
+  sessionId: string;
+  firstSessionDate: string;
   usernames: Record<'admin' | 'manager' | 'instructor' | 'junior' | 'trainee' | 'officer', string>;
   as: Record<'platform' | 'admin' | 'manager' | 'instructor' | 'trainee' | 'officer', Client>;
+}
+
+/** The China calendar date `days` from now. */
+export const chinaDate = (days: number) =>
+  new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+export const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** A plan of four 4-hour sessions (16 h, the theory item's syllabus hours) from `firstDate`. */
+export function planFor(instructorId: string, managerId: string, firstDate: string, scale = 3): PlanBody {
+  return {
+    scale,
+    managers: [{ accountId: managerId, duties: '负责备案、名册、身份核验和班级群管理' }],
+    sessions: [0, 1, 2, 3].map((d) => ({
+      date: addDays(firstDate, d),
+      start: '08:30',
+      end: '12:30',
+      topic: `第 ${d + 1} 讲 个人安全`,
+      instructorAccountId: instructorId,
+    })),
+  };
 }
 
 const yearsAgo = (n: number) => {
@@ -50,8 +75,8 @@ const yearsAgo = (n: number) => {
 
 /**
  * One institution in its own jurisdiction, with a licence, a theory and a practical item, an officer,
- * an institution admin, a class manager, a seasoned and a junior instructor, and a trainee; all made
- * through the HTTP API.
+ * an institution admin, a class manager, a seasoned and a junior instructor, a trainee, and a draft
+ * class starting in ten days; all made through the HTTP API.
  */
 export async function createWorld(
   t: TestApp,
@@ -142,6 +167,19 @@ export async function createWorld(
     displayName: '学员甲',
     initialPassword: PASSWORD,
   });
+  const staffList = await admin.call<{ items: Array<{ accountId: string; username: string }> }>(
+    'GET',
+    `/api/v1/institutions/${inst.id}/staff`,
+  );
+  const managerId = staffList.items.find((s) => s.username === usernames.manager)!.accountId;
+  const klass = await admin.call<ClassView>('POST', `/api/v1/institutions/${inst.id}/classes`, {
+    body: {
+      trainingItemId: theory.id,
+      code: `C${code}`,
+      name: `基本安全培训班 ${code}`,
+      plan: planFor(instructor.accountId, managerId, chinaDate(10)),
+    },
+  });
   return {
     code,
     jurisdictionId: j.id,
@@ -152,6 +190,9 @@ export async function createWorld(
     instructorId: instructor.accountId,
     juniorInstructorId: junior.accountId,
     traineeId: trainee.accountId,
+    classId: klass.id,
+    sessionId: klass.current.sessions[0]!.id,
+    firstSessionDate: klass.current.firstSessionDate,
     usernames,
     as: {
       platform,

@@ -90,6 +90,35 @@ export const ConfigSchema = Type.Object({
     default: './storage',
     description: 'Local directory for recordings and evidence when S3 is not configured.',
   }),
+  QUEUE_PREFIX: Type.String({
+    default: 'seafarer',
+    pattern: '^[a-zA-Z0-9:_-]{1,60}$',
+    description: 'Redis key prefix of the BullMQ job queue.',
+  }),
+  SMTP_URL: Type.String({
+    default: '',
+    description: 'SMTP server for outbound e-mail (smtp://user:pass@host:port); empty sends no e-mail.',
+  }),
+  SMTP_FROM: Type.String({
+    default: 'noreply@seafarer.invalid',
+    description: 'Sender address of outbound e-mail.',
+  }),
+  WEBHOOK_URL: Type.String({
+    default: '',
+    description: 'URL that receives signed notification webhooks; empty sends none.',
+  }),
+  WEBHOOK_SECRET: Type.String({
+    default: '',
+    description: 'HMAC-SHA256 key signing outbound webhooks (required with WEBHOOK_URL).',
+  }),
+  FACE_MATCH_URL: Type.String({
+    default: '',
+    description: 'Face-match provider endpoint; empty means manual review only.',
+  }),
+  FACE_MATCH_SECRET: Type.String({
+    default: '',
+    description: 'HMAC-SHA256 key signing face-match requests (required with FACE_MATCH_URL).',
+  }),
   MEDIASOUP_WORKER_BIN: Type.String({
     default: '',
     description: 'Path of the locally built mediasoup-worker binary.',

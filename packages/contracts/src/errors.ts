@@ -51,6 +51,18 @@ export const ERROR_MESSAGES = {
     zh: '教员从事船员培训教学不满 3 年，须经说明理由的特批',
     en: 'The instructor has under 3 years of seafarer-training teaching; an explicit override with a reason is required',
   },
+  ROSTER_INVALID: {
+    zh: '名册有错误，未导入任何记录，请按逐行错误修改后重新导入',
+    en: 'The roster has errors; nothing was imported. Fix the rows listed and import again',
+  },
+  SPREADSHEET_INVALID: { zh: '无法读取该表格文件', en: 'The spreadsheet cannot be read' },
+  CLASS_NOT_CONFIRMED: {
+    zh: '该班级尚未经海事管理机构开班确认，不能开课',
+    en: 'The maritime authority has not confirmed this class; it cannot run',
+  },
+  OUTSIDE_TIMETABLE: { zh: '不在课表规定的上课时间内', en: 'Outside the timetabled session time' },
+  NOT_ON_ROSTER: { zh: '不在本班学员名册中', en: 'Not on the roster of this class' },
+  INVALID_IMAGE: { zh: '图片格式无效（仅支持 JPEG、PNG）', en: 'Invalid image (JPEG or PNG only)' },
   RATE_LIMITED: { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   INTERNAL: { zh: '服务器内部错误', en: 'Internal server error' },
   UNAVAILABLE: { zh: '服务暂不可用', en: 'Service unavailable' },

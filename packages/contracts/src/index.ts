@@ -5,3 +5,7 @@ export * from './institution';
 export * from './staff';
 export * from './audit';
 export * from './health';
+export * from './classes';
+export * from './roster';
+export * from './identity';
+export * from './jobs';

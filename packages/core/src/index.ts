@@ -3,7 +3,12 @@ import { createAuthService, type AuthSettings } from './auth/auth.service';
 import { createInstitutionService } from './institution/institution.service';
 import { createPeopleService } from './people/people.service';
 import { createAuditService } from './audit/audit.service';
-import type { Clock } from './shared/clock';
+import { createClassService } from './classes/classes.service';
+import { createClassGroupService } from './classes/class-group.service';
+import { createLiveAccessService } from './live/live-access.service';
+import { createNotificationService } from './notify/notifications.service';
+import type { JobQueue } from './shared/jobs';
+import { systemClock, type Clock } from './shared/clock';
 import { createPiiCipher } from './shared/pii';
 
 export * from './shared/errors';
@@ -20,28 +25,73 @@ export { hashPassword } from './auth/passwords';
 export { createAccessTokens } from './auth/tokens';
 export * from './institution/online-eligibility';
 export * from './people/instructor-rules';
+export * as filing from './filing';
+export type { JobQueue } from './shared/jobs';
+export { createJoinGrants, type JoinGrantClaims, type LiveRole } from './live/join-grant';
+export type { ClassService } from './classes/classes.service';
 export type { AuthService, AuthSettings } from './auth/auth.service';
 export type { InstitutionService } from './institution/institution.service';
 export type { PeopleService } from './people/people.service';
 
+/** The settings createCore needs, by their names in @seafarer/config. */
+export interface CoreSettings {
+  JWT_SECRET: string;
+  PII_KEY: string;
+  ACCESS_TOKEN_TTL_SECONDS: number;
+  REFRESH_TOKEN_TTL_SECONDS: number;
+  LOGIN_MAX_FAILURES: number;
+  LOGIN_LOCK_MINUTES: number;
+}
+
+/** createCore from the validated configuration (api, worker and CLIs all wire it this way). */
+export function createCoreFromConfig(
+  db: Db,
+  config: CoreSettings,
+  jobs: JobQueue,
+  clock: Clock = systemClock,
+) {
+  return createCore({
+    db,
+    clock,
+    jobs,
+    piiKey: config.PII_KEY,
+    auth: {
+      jwtSecret: config.JWT_SECRET,
+      accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      lockMinutes: config.LOGIN_LOCK_MINUTES,
+    },
+  });
+}
+
 export interface CoreDeps {
   db: Db;
   clock: Clock;
+  jobs: JobQueue;
   auth: AuthSettings;
   piiKey: string;
 }
 
 /** The composition root of the domain: every service wired by hand, once. */
 export function createCore(deps: CoreDeps) {
+  const { db, clock, jobs } = deps;
   const pii = createPiiCipher(deps.piiKey);
+  const institutions = createInstitutionService({ db, clock });
+  const notifications = createNotificationService({ db, clock, jobs });
   return {
-    db: deps.db,
-    clock: deps.clock,
+    db,
+    clock,
     pii,
-    auth: createAuthService({ db: deps.db, clock: deps.clock, settings: deps.auth }),
-    institutions: createInstitutionService({ db: deps.db, clock: deps.clock }),
-    people: createPeopleService({ db: deps.db, clock: deps.clock, pii }),
-    audit: createAuditService({ db: deps.db }),
+    jobs,
+    auth: createAuthService({ db, clock, settings: deps.auth }),
+    institutions,
+    people: createPeopleService({ db, clock, pii }),
+    audit: createAuditService({ db }),
+    notifications,
+    classes: createClassService({ db, clock, jobs, institutions, notifications }),
+    classGroup: createClassGroupService({ db, clock }),
+    live: createLiveAccessService({ db, clock, secret: deps.auth.jwtSecret }),
   };
 }
 export type Core = ReturnType<typeof createCore>;

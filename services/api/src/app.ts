@@ -9,8 +9,9 @@ import fastifyStatic from '@fastify/static';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Config } from '@seafarer/config';
-import { createCore, systemClock, type Clock, type Core } from '@seafarer/core';
+import { createCoreFromConfig, systemClock, type Clock, type Core } from '@seafarer/core';
 import { createDb } from '@seafarer/db';
+import { createJobQueue } from '@seafarer/queue';
 import { WEB_PUBLIC_DIR } from '@seafarer/web';
 import { createValidatorCompiler } from './plugins/validation';
 import errorHandling from './plugins/errors';
@@ -21,6 +22,7 @@ import institutionRoutes from './modules/institutions.routes';
 import licenceRoutes from './modules/licences.routes';
 import staffRoutes from './modules/staff.routes';
 import auditRoutes from './modules/audit.routes';
+import classRoutes from './modules/classes.routes';
 
 export interface BuildOptions {
   config: Config;
@@ -52,20 +54,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
   });
-  const core = createCore({
-    db: dbHandle.db,
-    clock: opts.clock ?? systemClock,
-    piiKey: config.PII_KEY,
-    auth: {
-      jwtSecret: config.JWT_SECRET,
-      accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-      maxFailures: config.LOGIN_MAX_FAILURES,
-      lockMinutes: config.LOGIN_LOCK_MINUTES,
-    },
-  });
+  const jobs = createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  const core = createCoreFromConfig(dbHandle.db, config, jobs, opts.clock ?? systemClock);
   app.decorate('core', core);
   app.addHook('onClose', async () => {
+    await jobs.close();
     await dbHandle.close();
     redis.disconnect();
   });
@@ -119,6 +112,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       await api.register(licenceRoutes, { core });
       await api.register(staffRoutes, { core });
       await api.register(auditRoutes, { core });
+      await api.register(classRoutes, { core });
     },
     { prefix: '/api/v1' },
   );

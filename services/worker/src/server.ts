@@ -1,52 +1,37 @@
 import http from 'node:http';
 import pino from 'pino';
-import { Queue, Worker } from 'bullmq';
 import { loadConfig } from '@seafarer/config';
-import { createCore, systemClock } from '@seafarer/core';
+import { createCoreFromConfig } from '@seafarer/core';
 import { createDb } from '@seafarer/db';
+import { createJobQueue, createJobWorker } from '@seafarer/queue';
 import { verifyAuditChainJob } from './jobs/verify-audit-chain';
-import { MAINTENANCE_QUEUE, type JobName, type JobPayloads } from './queues';
+import { filingDeadlineReminderJob } from './jobs/filing-deadline-reminder';
 
 /** BullMQ processors. Each job calls one use-case of @seafarer/core. */
 async function main() {
   const config = loadConfig();
   const log = pino({ level: config.LOG_LEVEL, base: { service: 'worker' } });
   const dbHandle = createDb(config.DATABASE_URL, { applicationName: 'seafarer-worker' });
-  const core = createCore({
-    db: dbHandle.db,
-    clock: systemClock,
-    piiKey: config.PII_KEY,
-    auth: {
-      jwtSecret: config.JWT_SECRET,
-      accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-      maxFailures: config.LOGIN_MAX_FAILURES,
-      lockMinutes: config.LOGIN_LOCK_MINUTES,
-    },
-  });
-  const connection = { url: config.REDIS_URL, maxRetriesPerRequest: null };
-  const queue = new Queue<JobPayloads[JobName], unknown, JobName>(MAINTENANCE_QUEUE, { connection });
+  const queueOpts = { redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX };
+  const jobs = createJobQueue(queueOpts);
+  const core = createCoreFromConfig(dbHandle.db, config, jobs);
   // Every night at 02:30 China time.
-  await queue.upsertJobScheduler(
+  await jobs.queue.upsertJobScheduler(
     'audit.verify-chain',
     { pattern: '30 2 * * *', tz: 'Asia/Shanghai' },
     { name: 'audit.verify-chain', data: { scheduledFor: 'nightly' } },
   );
 
-  const worker = new Worker<JobPayloads[JobName], unknown, JobName>(
-    MAINTENANCE_QUEUE,
-    async (job) => {
-      const jobLog = log.child({ queue: MAINTENANCE_QUEUE, jobId: job.id });
-      switch (job.name) {
-        case 'audit.verify-chain':
-          return verifyAuditChainJob(core, job.data, jobLog);
-      }
-    },
-    { connection, concurrency: 2 },
-  );
-  worker.on('failed', (job, err) => log.error({ jobId: job?.id, err }, 'job failed'));
+  const worker = createJobWorker(queueOpts, {
+    'audit.verify-chain': (p, job) => verifyAuditChainJob(core, p, log.child({ jobId: job.id })),
+    'filing.deadline-reminder': (p, job) =>
+      filingDeadlineReminderJob(core, p, log.child({ jobId: job.id, classId: p.classId })),
+    'session.reminder': async () => ({ skipped: 'session reminders arrive with the live classroom' }),
+    'notification.deliver': async () => ({ skipped: 'no outbound channel configured' }),
+  });
+  worker.on('failed', (job, err) => log.error({ jobId: job?.id, name: job?.name, err }, 'job failed'));
 
-  const health = http.createServer((req, res) => {
+  const health = http.createServer((_req, res) => {
     const ok = worker.isRunning();
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', service: 'worker' }));
@@ -60,7 +45,7 @@ async function main() {
       log.info({ signal }, 'shutting down');
       health.close();
       await worker.close();
-      await queue.close();
+      await jobs.close();
       await dbHandle.close();
       process.exit(0);
     });

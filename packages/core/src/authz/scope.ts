@@ -1,5 +1,17 @@
 import { eq } from 'drizzle-orm';
-import { accounts, institutions, jurisdictions, licences, trainingItems, type DbOrTx } from '@seafarer/db';
+import {
+  accounts,
+  classes,
+  evidenceFiles,
+  identityVerifications,
+  institutions,
+  jurisdictions,
+  licences,
+  rosterEntries,
+  trainingItems,
+  type DbOrTx,
+} from '@seafarer/db';
+import { and } from 'drizzle-orm';
 import type { Role } from '@seafarer/contracts';
 import type { Actor } from '../shared/context';
 import { AppError } from '../shared/errors';
@@ -9,13 +21,26 @@ import { AppError } from '../shared/errors';
  * The resource is resolved to its owning institution (and that institution's jurisdiction), and the
  * actor must cover it. This file is the only place those decisions are made.
  */
-export const SCOPE_KINDS = ['institution', 'licence', 'trainingItem', 'staffAccount'] as const;
+export const SCOPE_KINDS = [
+  'institution',
+  'licence',
+  'trainingItem',
+  'staffAccount',
+  'class',
+  'rosterEntry',
+  'verification',
+  'evidence',
+] as const;
 export type ScopeKind = (typeof SCOPE_KINDS)[number];
 
 export interface ScopeTarget {
   institutionId: string;
   jurisdictionId: string;
   jurisdictionPath: string;
+  /** The class the resource belongs to, when it belongs to one (trainees must be on its roster). */
+  classId?: string | null;
+  /** The trainee account a roster entry belongs to (a trainee may touch only their own). */
+  ownerAccountId?: string | null;
 }
 
 export interface AccessRule {
@@ -26,13 +51,14 @@ export interface AccessRule {
   allowPendingPasswordChange?: boolean;
 }
 
+const cols = {
+  institutionId: institutions.id,
+  jurisdictionId: institutions.jurisdictionId,
+  jurisdictionPath: jurisdictions.path,
+};
 const base = (db: DbOrTx) =>
   db
-    .select({
-      institutionId: institutions.id,
-      jurisdictionId: institutions.jurisdictionId,
-      jurisdictionPath: jurisdictions.path,
-    })
+    .select(cols)
     .from(institutions)
     .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId));
 
@@ -59,7 +85,71 @@ const resolvers: Record<ScopeKind, (db: DbOrTx, id: string) => Promise<ScopeTarg
         .where(eq(accounts.id, id))
         .limit(1)
     )[0],
+  class: async (db, id) =>
+    (
+      await db
+        .select({ ...cols, classId: classes.id })
+        .from(classes)
+        .innerJoin(institutions, eq(institutions.id, classes.institutionId))
+        .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId))
+        .where(eq(classes.id, id))
+        .limit(1)
+    )[0],
+  rosterEntry: async (db, id) =>
+    (
+      await db
+        .select({ ...cols, classId: rosterEntries.classId, ownerAccountId: rosterEntries.accountId })
+        .from(rosterEntries)
+        .innerJoin(institutions, eq(institutions.id, rosterEntries.institutionId))
+        .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId))
+        .where(eq(rosterEntries.id, id))
+        .limit(1)
+    )[0],
+  verification: async (db, id) =>
+    (
+      await db
+        .select({ ...cols, classId: identityVerifications.classId, ownerAccountId: rosterEntries.accountId })
+        .from(identityVerifications)
+        .innerJoin(rosterEntries, eq(rosterEntries.id, identityVerifications.rosterEntryId))
+        .innerJoin(institutions, eq(institutions.id, rosterEntries.institutionId))
+        .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId))
+        .where(eq(identityVerifications.id, id))
+        .limit(1)
+    )[0],
+  evidence: async (db, id) =>
+    (
+      await db
+        .select({ ...cols, classId: evidenceFiles.classId })
+        .from(evidenceFiles)
+        .innerJoin(institutions, eq(institutions.id, evidenceFiles.institutionId))
+        .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId))
+        .where(eq(evidenceFiles.id, id))
+        .limit(1)
+    )[0],
 };
+
+const STAFF_OR_AUTHORITY: readonly Role[] = [
+  'platform_admin',
+  'maritime_officer',
+  'institution_admin',
+  'class_manager',
+  'instructor',
+];
+
+/** SEC-1: a trainee sees only their own class (on its roster) and only their own roster entry. */
+async function traineeMayReach(db: DbOrTx, actor: Actor, target: ScopeTarget): Promise<boolean> {
+  if (actor.roles.some((r) => STAFF_OR_AUTHORITY.includes(r))) return true;
+  if (target.ownerAccountId !== undefined) return target.ownerAccountId === actor.accountId;
+  if (target.classId) {
+    const rows = await db
+      .select({ id: rosterEntries.id })
+      .from(rosterEntries)
+      .where(and(eq(rosterEntries.classId, target.classId), eq(rosterEntries.accountId, actor.accountId)))
+      .limit(1);
+    return rows.length > 0;
+  }
+  return true;
+}
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -99,6 +189,7 @@ export async function authorize(
   if (!rule.scope) return null;
   const id = params[rule.scope.param];
   const target = id ? await resolveScope(db, rule.scope.kind, id) : null;
-  if (!target || !actorCovers(actor, target)) throw new AppError('NOT_FOUND');
+  if (!target || !actorCovers(actor, target) || !(await traineeMayReach(db, actor, target)))
+    throw new AppError('NOT_FOUND');
   return target;
 }

@@ -88,3 +88,12 @@ export const listAssignments = (db: DbOrTx, itemId: string) =>
     .leftJoin(instructorQualifications, eq(instructorQualifications.accountId, accounts.id))
     .where(eq(itemInstructors.itemId, itemId))
     .orderBy(asc(itemInstructors.assignedAt));
+
+export const instructorQualificationOf = async (db: DbOrTx, accountId: string) =>
+  (
+    await db
+      .select({ since: instructorQualifications.teachingSince })
+      .from(instructorQualifications)
+      .where(eq(instructorQualifications.accountId, accountId))
+      .limit(1)
+  )[0]?.since;

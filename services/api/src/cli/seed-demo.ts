@@ -1,6 +1,7 @@
-import { loadConfig } from '@seafarer/config';
+import { loadConfig, type Config } from '@seafarer/config';
 import { createDb, runMigrations } from '@seafarer/db';
-import { createCore, systemClock, shanghaiDate, type Actor, type Ctx } from '@seafarer/core';
+import { createJobQueue } from '@seafarer/queue';
+import { createCoreFromConfig, shanghaiDate, type Actor, type Ctx } from '@seafarer/core';
 
 /**
  * Seeds a demo: the Jiangsu MSA with a Nanjing branch, one qualified institution with a licence, a theory
@@ -9,14 +10,10 @@ import { createCore, systemClock, shanghaiDate, type Actor, type Ctx } from '@se
  */
 export const DEMO_PASSWORD = 'Demo-Harbour-2026';
 
-export async function seedDemo(databaseUrl: string, piiKey: string, jwtSecret: string) {
-  const handle = createDb(databaseUrl, { max: 2, applicationName: 'seafarer-seed' });
-  const core = createCore({
-    db: handle.db,
-    clock: systemClock,
-    piiKey,
-    auth: { jwtSecret, accessTtlSeconds: 900, refreshTtlSeconds: 3600, maxFailures: 5, lockMinutes: 15 },
-  });
+export async function seedDemo(config: Config) {
+  const handle = createDb(config.DATABASE_URL, { max: 2, applicationName: 'seafarer-seed' });
+  const jobs = createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  const core = createCoreFromConfig(handle.db, config, jobs);
   try {
     const root = await core.people.bootstrapPlatformAdmin({
       username: 'demo.platform',
@@ -137,6 +134,7 @@ export async function seedDemo(databaseUrl: string, piiKey: string, jwtSecret: s
     }
     return ['demo.platform', 'demo.admin', 'demo.manager', 'demo.instructor', 'demo.trainee', 'demo.officer'];
   } finally {
+    await jobs.close();
     await handle.close();
   }
 }
@@ -144,7 +142,7 @@ export async function seedDemo(databaseUrl: string, piiKey: string, jwtSecret: s
 if (require.main === module) {
   const config = loadConfig();
   runMigrations(config.DATABASE_URL)
-    .then(() => seedDemo(config.DATABASE_URL, config.PII_KEY, config.JWT_SECRET))
+    .then(() => seedDemo(config))
     .then((users) => {
       console.log('\n演示账户 Demo accounts (password / 密码: ' + DEMO_PASSWORD + ')');
       const roles = [

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifySchema, HTTPMethods } from 'fastify';
-import { ErrorBody, type Role } from '@seafarer/contracts';
+import { ErrorBody, ROLES, type Role } from '@seafarer/contracts';
 import {
   AppError,
   authorize,
@@ -34,14 +34,7 @@ export interface RouteEntry {
   schema?: FastifySchema;
 }
 
-export const ALL_ROLES: readonly Role[] = [
-  'platform_admin',
-  'institution_admin',
-  'class_manager',
-  'instructor',
-  'trainee',
-  'maritime_officer',
-];
+export const ALL_ROLES: readonly Role[] = ROLES;
 
 // Routes that plugins register (API docs UI, static web client) carry no config of ours.
 const PLUGIN_PUBLIC_PREFIXES = ['/docs', '/app', '/favicon.ico'];

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
+import type { JobPayloads } from '@seafarer/contracts';
 import type { Core } from '@seafarer/core';
-import type { JobPayloads } from '../queues';
 
 /** QM-1: verifies the audit hash chain on a schedule, so tampering is noticed without anyone asking. */
 export async function verifyAuditChainJob(

@@ -1,0 +1,54 @@
+import { createSigner, createVerifier } from 'fast-jwt';
+import type { Clock } from '../shared/clock';
+import { AppError } from '../shared/errors';
+
+export type LiveRole = 'instructor' | 'trainee' | 'class_manager' | 'observer';
+
+export interface JoinGrantClaims {
+  sub: string;
+  name: string;
+  cls: string;
+  ses: string;
+  role: LiveRole;
+  /** Silent observer (JS-16): receives, publishes nothing, invisible to trainees. */
+  hidden: boolean;
+  /** Session end, so the live service can close the room without asking the database. */
+  end: number;
+}
+
+const AUDIENCE = 'seafarer-live';
+export const JOIN_GRANT_TTL_SECONDS = 120;
+
+/** LiveKit's habit: the API signs an admission the SFU verifies alone, with no database call. */
+export function createJoinGrants(secret: string, clock: Clock) {
+  const verifier = createVerifier({
+    key: secret,
+    algorithms: ['HS256'],
+    allowedAud: AUDIENCE,
+    allowedIss: 'seafarer-api',
+    cache: false,
+  });
+  return {
+    sign(claims: JoinGrantClaims): { grant: string; expiresAt: Date } {
+      const iat = Math.floor(clock.now().getTime() / 1000);
+      const signer = createSigner({
+        key: secret,
+        algorithm: 'HS256',
+        expiresIn: JOIN_GRANT_TTL_SECONDS * 1000,
+        aud: AUDIENCE,
+        iss: 'seafarer-api',
+      });
+      return {
+        grant: signer({ ...claims, iat }),
+        expiresAt: new Date((iat + JOIN_GRANT_TTL_SECONDS) * 1000),
+      };
+    },
+    verify(grant: string): JoinGrantClaims {
+      try {
+        return verifier(grant) as JoinGrantClaims;
+      } catch {
+        throw new AppError('TOKEN_INVALID');
+      }
+    },
+  };
+}

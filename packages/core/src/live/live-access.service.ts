@@ -1,0 +1,85 @@
+import type { JoinGrantView } from '@seafarer/contracts';
+import type { Db } from '@seafarer/db';
+import { appendAudit } from '../audit/audit.repo';
+import * as classes from '../classes/classes.repo';
+import type { StoredPlan } from '../classes/class-view';
+import type { Clock } from '../shared/clock';
+import type { Actor, Ctx } from '../shared/context';
+import { AppError } from '../shared/errors';
+import { createJoinGrants, type LiveRole } from './join-grant';
+
+/** How early before a session the room opens, and how long after its end it stays joinable. */
+export const ROOM_OPENS_BEFORE_MINUTES = 30;
+export const ROOM_CLOSES_AFTER_MINUTES = 30;
+
+export function createLiveAccessService(deps: { db: Db; clock: Clock; secret: string }) {
+  const { db, clock } = deps;
+  const grants = createJoinGrants(deps.secret, clock);
+
+  return {
+    grants,
+    /**
+     * JS-11.3 / JS-5: the room opens only for a confirmed class, for a session of its confirmed plan,
+     * within the timetable window; trainees must be on the roster (JS-6). Officers join hidden (JS-16).
+     * Every grant is audited (every officer sit-in included).
+     */
+    async issueJoinGrant(
+      ctx: Ctx & { actor: Actor },
+      classId: string,
+      sessionId: string,
+    ): Promise<JoinGrantView> {
+      const c = await classes.findClass(db, classId);
+      if (!c) throw new AppError('NOT_FOUND');
+      if (!c.confirmedVersionId || c.confirmedVersionId !== c.currentVersionId)
+        throw new AppError('CLASS_NOT_CONFIRMED');
+      const session = await classes.findSession(db, sessionId);
+      if (!session || session.classId !== classId || session.versionId !== c.confirmedVersionId)
+        throw new AppError('NOT_FOUND');
+      const now = clock.now().getTime();
+      if (
+        now < session.startsAt.getTime() - ROOM_OPENS_BEFORE_MINUTES * 60_000 ||
+        now > session.endsAt.getTime() + ROOM_CLOSES_AFTER_MINUTES * 60_000
+      )
+        throw new AppError('OUTSIDE_TIMETABLE', {
+          details: { startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString() },
+        });
+      const plan = ((await classes.findVersion(db, c.confirmedVersionId))!.plan ?? {}) as StoredPlan;
+      const a = ctx.actor;
+      let role: LiveRole;
+      if (a.roles.includes('maritime_officer')) role = 'observer';
+      else if (a.roles.includes('instructor') && plan.instructors.includes(a.accountId)) role = 'instructor';
+      else if (a.roles.includes('class_manager') || a.roles.includes('institution_admin'))
+        role = 'class_manager';
+      else if (a.roles.includes('trainee')) {
+        if (!(await classes.isOnRoster(db, classId, a.accountId))) throw new AppError('NOT_ON_ROSTER');
+        role = 'trainee';
+      } else throw new AppError('FORBIDDEN');
+      const hidden = role === 'observer';
+      const { grant, expiresAt } = grants.sign({
+        sub: a.accountId,
+        name: a.displayName,
+        cls: classId,
+        ses: sessionId,
+        role,
+        hidden,
+        end: session.endsAt.getTime(),
+      });
+      await db.transaction((tx) =>
+        appendAudit(
+          tx,
+          ctx,
+          {
+            action: hidden ? 'live.observer_grant' : 'live.join_grant',
+            targetType: 'class_session',
+            targetId: sessionId,
+            institutionId: c.institutionId,
+            data: { classId, role },
+          },
+          clock.now(),
+        ),
+      );
+      return { grant, expiresAt: expiresAt.toISOString(), liveRole: role, hidden, classId, sessionId };
+    },
+  };
+}
+export type LiveAccessService = ReturnType<typeof createLiveAccessService>;

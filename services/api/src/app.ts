@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '@seafarer/config';
 import { createCoreFromConfig, systemClock, type Clock, type Core } from '@seafarer/core';
 import { createDb } from '@seafarer/db';
-import { createJobQueue } from '@seafarer/queue';
+import { createJobQueue, type JobQueueAdapter } from '@seafarer/queue';
 import { WEB_PUBLIC_DIR } from '@seafarer/web';
 import { createValidatorCompiler } from './plugins/validation';
 import errorHandling from './plugins/errors';
@@ -32,7 +32,7 @@ export interface BuildOptions {
   rateLimitNamespace?: string;
 }
 
-export type App = FastifyInstance & { core: Core };
+export type App = FastifyInstance & { core: Core & { jobs: JobQueueAdapter } };
 
 /** Builds the API without listening (fastify/demo's app.ts); server.ts runs it. */
 export async function buildApp(opts: BuildOptions): Promise<App> {

@@ -5,6 +5,7 @@ import { createPeopleService } from './people/people.service';
 import { createAuditService } from './audit/audit.service';
 import { createClassService } from './classes/classes.service';
 import { createClassGroupService } from './classes/class-group.service';
+import { createRosterService } from './classes/roster.service';
 import { createLiveAccessService } from './live/live-access.service';
 import { createNotificationService } from './notify/notifications.service';
 import type { JobQueue } from './shared/jobs';
@@ -26,6 +27,7 @@ export { createAccessTokens } from './auth/tokens';
 export * from './institution/online-eligibility';
 export * from './people/instructor-rules';
 export * as filing from './filing';
+export { buildRosterTemplate, computeCheckDigit, MAX_FILE_BYTES as MAX_UPLOAD_BYTES } from './roster';
 export type { JobQueue } from './shared/jobs';
 export { createJoinGrants, type JoinGrantClaims, type LiveRole } from './live/join-grant';
 export type { ClassService } from './classes/classes.service';
@@ -91,6 +93,7 @@ export function createCore(deps: CoreDeps) {
     notifications,
     classes: createClassService({ db, clock, jobs, institutions, notifications }),
     classGroup: createClassGroupService({ db, clock }),
+    roster: createRosterService({ db, clock, pii, notifications }),
     live: createLiveAccessService({ db, clock, secret: deps.auth.jwtSecret }),
   };
 }

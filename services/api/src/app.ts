@@ -23,6 +23,7 @@ import licenceRoutes from './modules/licences.routes';
 import staffRoutes from './modules/staff.routes';
 import auditRoutes from './modules/audit.routes';
 import classRoutes from './modules/classes.routes';
+import rosterRoutes from './modules/roster.routes';
 
 export interface BuildOptions {
   config: Config;
@@ -113,6 +114,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       await api.register(staffRoutes, { core });
       await api.register(auditRoutes, { core });
       await api.register(classRoutes, { core });
+      await api.register(rosterRoutes, { core });
     },
     { prefix: '/api/v1' },
   );

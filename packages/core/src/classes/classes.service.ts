@@ -22,7 +22,7 @@ import type { Actor, Ctx } from '../shared/context';
 import { AppError } from '../shared/errors';
 import type { JobQueue } from '../shared/jobs';
 import { auditedWrite } from '../shared/tx';
-import { toClassView, toVersionView, type StoredPlan } from './class-view';
+import { filingStateOf, toClassView, toVersionView, type StoredPlan } from './class-view';
 import * as repo from './classes.repo';
 
 type AuthedCtx = Ctx & { actor: Actor };
@@ -196,6 +196,21 @@ export function createClassService(deps: {
     return r;
   }
 
+  function summaries(rows: Array<{ c: repo.ClassRow; v: repo.VersionRow }>) {
+    return Promise.all(
+      rows.map(async ({ c, v }) => ({
+        id: c.id,
+        code: c.code,
+        name: c.name,
+        institutionId: c.institutionId,
+        filingState: filingStateOf(v.status),
+        currentVersion: v.version,
+        firstSessionDate: v.firstSessionDate,
+        rosterCount: await repo.rosterCount(db, c.id),
+      })),
+    );
+  }
+
   return {
     getClass: loadView,
 
@@ -247,21 +262,11 @@ export function createClassService(deps: {
       return loadView(created.classId);
     },
 
-    async listClasses(institutionId: string) {
-      const rows = await repo.listClasses(db, institutionId);
-      return Promise.all(
-        rows.map(async ({ c, v }) => ({
-          id: c.id,
-          code: c.code,
-          name: c.name,
-          institutionId: c.institutionId,
-          filingState: toClassView(c, { code: '', nameZh: '' }, toVersionView(v, []), null, 0).filingState,
-          currentVersion: v.version,
-          firstSessionDate: v.firstSessionDate,
-          rosterCount: await repo.rosterCount(db, c.id),
-        })),
-      );
-    },
+    listClasses: async (institutionId: string) => summaries(await repo.listClasses(db, institutionId)),
+
+    /** The classes a trainee is on the roster of. */
+    listClassesOfTrainee: async (accountId: string) =>
+      summaries(await repo.listClassesOfTrainee(db, accountId)),
 
     /**
      * QM-2 / JS-11.3: a draft is edited in place; a filed, confirmed or rejected plan is never changed:

@@ -1,0 +1,130 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import {
+  ClassParams,
+  ClassSummary,
+  ClassView,
+  IssueAccountsResult,
+  ListOf,
+  RosterEntryView,
+  RosterImportResult,
+} from '@seafarer/contracts';
+import { AppError, buildRosterTemplate, MAX_UPLOAD_BYTES, type Core } from '@seafarer/core';
+import { ctxOf } from '../plugins/access';
+
+export const SPREADSHEET_TYPES = [
+  'text/csv',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/octet-stream',
+];
+
+const rosterRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { core }) => {
+  const tags = ['roster'];
+  const planners = ['institution_admin', 'class_manager'] as const;
+  const inClass = { kind: 'class', param: 'classId' } as const;
+
+  // Spreadsheets arrive as the raw file body; only the routes of this plugin accept them.
+  app.addContentTypeParser(
+    SPREADSHEET_TYPES,
+    { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES },
+    (_req, body, done) => done(null, body),
+  );
+  const fileBody = (body: unknown): Uint8Array => {
+    if (!Buffer.isBuffer(body) || body.length === 0)
+      throw new AppError('SPREADSHEET_INVALID', {
+        message: { zh: '请上传 XLSX 或 CSV 文件', en: 'Upload an XLSX or CSV file as the request body' },
+      });
+    return body;
+  };
+
+  app.post(
+    '/classes/:classId/roster/import',
+    {
+      bodyLimit: MAX_UPLOAD_BYTES,
+      config: { access: { roles: planners, scope: inClass } },
+      schema: {
+        tags,
+        params: ClassParams,
+        consumes: SPREADSHEET_TYPES,
+        response: { 200: RosterImportResult },
+      },
+    },
+    (req) => core.roster.importRoster(ctxOf(req), req.params.classId, fileBody(req.body)),
+  );
+  app.get(
+    '/classes/:classId/roster',
+    {
+      config: {
+        access: { roles: [...planners, 'instructor', 'maritime_officer', 'platform_admin'], scope: inClass },
+      },
+      schema: { tags, params: ClassParams, response: { 200: ListOf(RosterEntryView) } },
+    },
+    async (req) => ({ items: await core.roster.listRoster(req.params.classId) }),
+  );
+  app.post(
+    '/classes/:classId/roster/file',
+    {
+      config: { access: { roles: planners, scope: inClass } },
+      schema: { tags: ['filing'], params: ClassParams, response: { 200: ClassView } },
+    },
+    async (req) => {
+      await core.roster.fileRoster(ctxOf(req), req.params.classId);
+      return core.classes.getClass(req.params.classId);
+    },
+  );
+  app.post(
+    '/classes/:classId/accounts/issue',
+    {
+      config: { access: { roles: planners, scope: inClass } },
+      schema: { tags: ['trainee accounts'], params: ClassParams, response: { 200: IssueAccountsResult } },
+    },
+    async (req, reply) => {
+      // The one-time passwords must not linger in caches.
+      reply.header('cache-control', 'no-store');
+      return core.roster.issueAccounts(ctxOf(req), req.params.classId);
+    },
+  );
+  app.get(
+    '/classes/:classId/filing-package',
+    {
+      config: { access: { roles: [...planners, 'maritime_officer'], scope: inClass } },
+      schema: {
+        tags: ['filing'],
+        params: ClassParams,
+        querystring: Type.Object(
+          { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('xlsx')])) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const file = await core.roster.filingPackage(
+        ctxOf(req),
+        req.params.classId,
+        req.query.format ?? 'xlsx',
+      );
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .header('cache-control', 'no-store')
+        .send(file.body);
+    },
+  );
+  app.get(
+    '/roster-template.xlsx',
+    { config: { access: { roles: planners } }, schema: { tags, hide: false } },
+    async (_req, reply) =>
+      reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', 'attachment; filename="roster-template.xlsx"')
+        .send(await buildRosterTemplate()),
+  );
+  app.get(
+    '/me/classes',
+    { config: { access: { roles: ['trainee'] } }, schema: { tags, response: { 200: ListOf(ClassSummary) } } },
+    async (req) => ({
+      items: await core.classes.listClassesOfTrainee(ctxOf(req).actor.accountId),
+    }),
+  );
+};
+export default rosterRoutes;

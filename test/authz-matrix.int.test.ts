@@ -3,7 +3,14 @@ import type { TSchema } from '@sinclair/typebox';
 import type { Client } from '@seafarer/sdk';
 import type { RouteEntry } from '../services/api/src/plugins/access';
 import { startTestApp, type TestApp } from './helpers/app';
-import { createWorld, NEW_PASSWORD, signIn, type World } from './helpers/world';
+import {
+  addIdentityFixture,
+  createWorld,
+  NEW_PASSWORD,
+  signIn,
+  type IdentityFixture,
+  type World,
+} from './helpers/world';
 
 /**
  * SEC-1: generated from the route table. Every non-public route is called by every role of a foreign
@@ -14,9 +21,12 @@ import { createWorld, NEW_PASSWORD, signIn, type World } from './helpers/world';
 let t: TestApp;
 let home: World;
 let foreign: World;
+let homeIdentity: IdentityFixture;
 beforeAll(async () => {
   t = await startTestApp();
   [home, foreign] = await Promise.all([createWorld(t), createWorld(t)]);
+  homeIdentity = await addIdentityFixture(t, home);
+  await addIdentityFixture(t, foreign);
 });
 afterAll(() => t.close());
 
@@ -30,6 +40,9 @@ function pathFor(url: string, w: World): string {
     accountId: w.instructorId,
     classId: w.classId,
     sessionId: w.sessionId,
+    entryId: homeIdentity.entryId,
+    verificationId: homeIdentity.verificationId,
+    evidenceId: homeIdentity.stillId,
   };
   return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
     if (name === 'version') return '1';

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig, type Config } from '@seafarer/config';
 import type { Clock } from '@seafarer/core';
 import { createClient, type Client } from '@seafarer/sdk';
@@ -22,6 +25,7 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '100000',
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    STORAGE_DIR: mkdtempSync(path.join(os.tmpdir(), 'seafarer-storage-')),
     QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     ...overrides,
   });

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { ClassView, PlanBody } from '@seafarer/contracts';
 import type { Client } from '@seafarer/sdk';
 import type { TestApp } from './app';
+import { jpeg, png } from './images';
+import { residentId, rosterCsv } from './roster';
 
 export const PASSWORD = 'Harbour-Pilot-2026';
 export const NEW_PASSWORD = 'Lighthouse-Keeper-2027';
@@ -202,5 +204,77 @@ export async function createWorld(
       trainee: await signIn(t.client, usernames.trainee),
       officer: await signIn(t.client, usernames.officer),
     },
+  };
+}
+
+export interface IdentityFixture {
+  classId: string;
+  entryId: string;
+  traineeAccountId: string;
+  trainee: Client;
+  idPhotoId: string;
+  verificationId: string;
+  stillId: string;
+}
+
+/**
+ * A second class of the world with one trainee on its roster, an issued account, a registered ID photo
+ * and one pending identity verification; all through the HTTP API.
+ */
+export async function addIdentityFixture(t: TestApp, w: World, seq = 1): Promise<IdentityFixture> {
+  const staff = await w.as.admin.call<{ items: Array<{ accountId: string; username: string }> }>(
+    'GET',
+    `/api/v1/institutions/${w.institutionId}/staff`,
+  );
+  const managerId = staff.items.find((s) => s.username === w.usernames.manager)!.accountId;
+  const klass = await w.as.manager.call<ClassView>(
+    'POST',
+    `/api/v1/institutions/${w.institutionId}/classes`,
+    {
+      body: {
+        trainingItemId: w.theoryItemId,
+        code: `I${seq}-${w.code}`,
+        name: '身份核验班',
+        plan: planFor(w.instructorId, managerId, chinaDate(11)),
+      },
+    },
+  );
+  const csv = rosterCsv([
+    { name: '核验学员', idNumber: residentId(500 + seq), phone: `1360000${String(1000 + seq).slice(-4)}` },
+  ]);
+  await w.as.manager.raw('POST', `/api/v1/classes/${klass.id}/roster/import`, {
+    rawBody: csv,
+    headers: { 'content-type': 'text/csv' },
+  });
+  const [entry] = (
+    await w.as.manager.call<{ items: Array<{ id: string }> }>('GET', `/api/v1/classes/${klass.id}/roster`)
+  ).items;
+  const slips = await w.as.manager.call<{ issued: Array<{ username: string; oneTimePassword: string }> }>(
+    'POST',
+    `/api/v1/classes/${klass.id}/accounts/issue`,
+  );
+  const trainee = await signIn(t.client, slips.issued[0]!.username, slips.issued[0]!.oneTimePassword);
+  const me = await trainee.auth.me();
+  const idPhoto = await w.as.manager.call<{ id: string }>(
+    'PUT',
+    `/api/v1/roster-entries/${entry!.id}/id-photo`,
+    { rawBody: png('id') as unknown as string, headers: { 'content-type': 'image/png' } },
+  );
+  const v = await trainee.call<{ id: string; stillEvidenceId: string }>(
+    'POST',
+    `/api/v1/roster-entries/${entry!.id}/verifications`,
+    {
+      rawBody: jpeg('still') as unknown as string,
+      headers: { 'content-type': 'image/jpeg' },
+    },
+  );
+  return {
+    classId: klass.id,
+    entryId: entry!.id,
+    traineeAccountId: me.accountId,
+    trainee,
+    idPhotoId: idPhoto.id,
+    verificationId: v.id,
+    stillId: v.stillEvidenceId,
   };
 }

@@ -9,6 +9,9 @@ import { createRosterService } from './classes/roster.service';
 import { createLiveAccessService } from './live/live-access.service';
 import { createNotificationService } from './notify/notifications.service';
 import type { JobQueue } from './shared/jobs';
+import { createDiskEvidenceStore, type EvidenceStore } from './identity/evidence-store';
+import { httpFaceMatch, manualReview, type FaceMatchProvider } from './identity/face-match';
+import { createIdentityService } from './identity/identity.service';
 import { systemClock, type Clock } from './shared/clock';
 import { createPiiCipher } from './shared/pii';
 
@@ -38,6 +41,9 @@ export type { PeopleService } from './people/people.service';
 /** The settings createCore needs, by their names in @seafarer/config. */
 export interface CoreSettings {
   JWT_SECRET: string;
+  STORAGE_DIR: string;
+  FACE_MATCH_URL: string;
+  FACE_MATCH_SECRET: string;
   PII_KEY: string;
   ACCESS_TOKEN_TTL_SECONDS: number;
   REFRESH_TOKEN_TTL_SECONDS: number;
@@ -57,6 +63,10 @@ export function createCoreFromConfig(
     clock,
     jobs,
     piiKey: config.PII_KEY,
+    evidenceStore: createDiskEvidenceStore(config.STORAGE_DIR),
+    faceMatch: config.FACE_MATCH_URL
+      ? httpFaceMatch(config.FACE_MATCH_URL, config.FACE_MATCH_SECRET)
+      : manualReview,
     auth: {
       jwtSecret: config.JWT_SECRET,
       accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
@@ -71,6 +81,8 @@ export interface CoreDeps {
   db: Db;
   clock: Clock;
   jobs: JobQueue;
+  evidenceStore: EvidenceStore;
+  faceMatch: FaceMatchProvider;
   auth: AuthSettings;
   piiKey: string;
 }
@@ -95,6 +107,7 @@ export function createCore(deps: CoreDeps) {
     classGroup: createClassGroupService({ db, clock }),
     roster: createRosterService({ db, clock, pii, notifications }),
     live: createLiveAccessService({ db, clock, secret: deps.auth.jwtSecret }),
+    identity: createIdentityService({ db, clock, store: deps.evidenceStore, faceMatch: deps.faceMatch }),
   };
 }
 export type Core = ReturnType<typeof createCore>;

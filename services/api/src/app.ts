@@ -24,6 +24,7 @@ import staffRoutes from './modules/staff.routes';
 import auditRoutes from './modules/audit.routes';
 import classRoutes from './modules/classes.routes';
 import rosterRoutes from './modules/roster.routes';
+import identityRoutes from './modules/identity.routes';
 
 export interface BuildOptions {
   config: Config;
@@ -115,6 +116,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       await api.register(auditRoutes, { core });
       await api.register(classRoutes, { core });
       await api.register(rosterRoutes, { core });
+      await api.register(identityRoutes, { core });
     },
     { prefix: '/api/v1' },
   );

@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   {
@@ -31,18 +32,10 @@ export default tseslint.config(
   },
   {
     files: ['packages/web/public/**/*.js'],
-    languageOptions: {
-      globals: {
-        window: 'readonly',
-        document: 'readonly',
-        fetch: 'readonly',
-        sessionStorage: 'readonly',
-        FormData: 'readonly',
-      },
-    },
+    languageOptions: { globals: globals.browser, sourceType: 'module' },
   },
   {
     files: ['jest.config.js', 'infra/**/*.js'],
-    languageOptions: { globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' } },
+    languageOptions: { globals: globals.node },
   },
 );

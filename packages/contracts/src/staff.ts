@@ -18,6 +18,7 @@ export const CreateStaffBody = Strict({
   displayName: NonEmpty(100),
   roles: Type.Array(StaffRole, { minItems: 1, uniqueItems: true }),
   phone: Type.Optional(Type.String({ pattern: '^1[3-9][0-9]{9}$' })),
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
   initialPassword: Type.String({ minLength: 1, maxLength: 200 }),
   teachingSince: Type.Optional(IsoDate),
   certificates: Type.Optional(Type.Array(Certificate, { maxItems: 50 })),

@@ -32,6 +32,14 @@ export * from './people/instructor-rules';
 export * as filing from './filing';
 export { buildRosterTemplate, computeCheckDigit, MAX_FILE_BYTES as MAX_UPLOAD_BYTES } from './roster';
 export type { JobQueue } from './shared/jobs';
+export {
+  createOutboundDelivery,
+  webhookChannel,
+  type OutboundChannel,
+  type OutboundMessage,
+  type OutboundDelivery,
+} from './notify/outbound';
+export { signBody, SIGNATURE_HEADER } from './shared/hmac';
 export { createJoinGrants, type JoinGrantClaims, type LiveRole } from './live/join-grant';
 export type { ClassService } from './classes/classes.service';
 export type { AuthService, AuthSettings } from './auth/auth.service';

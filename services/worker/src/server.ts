@@ -1,11 +1,11 @@
 import http from 'node:http';
 import pino from 'pino';
 import { loadConfig } from '@seafarer/config';
-import { createCoreFromConfig } from '@seafarer/core';
+import { createCoreFromConfig, createOutboundDelivery } from '@seafarer/core';
 import { createDb } from '@seafarer/db';
-import { createJobQueue, createJobWorker } from '@seafarer/queue';
-import { verifyAuditChainJob } from './jobs/verify-audit-chain';
-import { filingDeadlineReminderJob } from './jobs/filing-deadline-reminder';
+import { createJobQueue } from '@seafarer/queue';
+import { channelsFromConfig } from './channels';
+import { startProcessors } from './processors';
 
 /** BullMQ processors. Each job calls one use-case of @seafarer/core. */
 async function main() {
@@ -15,21 +15,19 @@ async function main() {
   const queueOpts = { redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX };
   const jobs = createJobQueue(queueOpts);
   const core = createCoreFromConfig(dbHandle.db, config, jobs);
+  const delivery = createOutboundDelivery({
+    db: dbHandle.db,
+    clock: core.clock,
+    channels: channelsFromConfig(config),
+  });
+  log.info({ channels: delivery.channelNames }, 'outbound channels');
   // Every night at 02:30 China time.
   await jobs.queue.upsertJobScheduler(
     'audit.verify-chain',
     { pattern: '30 2 * * *', tz: 'Asia/Shanghai' },
     { name: 'audit.verify-chain', data: { scheduledFor: 'nightly' } },
   );
-
-  const worker = createJobWorker(queueOpts, {
-    'audit.verify-chain': (p, job) => verifyAuditChainJob(core, p, log.child({ jobId: job.id })),
-    'filing.deadline-reminder': (p, job) =>
-      filingDeadlineReminderJob(core, p, log.child({ jobId: job.id, classId: p.classId })),
-    'session.reminder': async () => ({ skipped: 'session reminders arrive with the live classroom' }),
-    'notification.deliver': async () => ({ skipped: 'no outbound channel configured' }),
-  });
-  worker.on('failed', (job, err) => log.error({ jobId: job?.id, name: job?.name, err }, 'job failed'));
+  const worker = startProcessors({ core, delivery, log, queue: queueOpts });
 
   const health = http.createServer((_req, res) => {
     const ok = worker.isRunning();

@@ -29,6 +29,8 @@ type AuthedCtx = Ctx & { actor: Actor };
 
 /** Reminder of the plan-filing deadline: 09:00 China time on the last day filing is accepted. */
 const REMINDER_HHMM = '09:00';
+/** Session reminders go out this long before each session. */
+export const SESSION_REMINDER_MINUTES = 60;
 
 export function createClassService(deps: {
   db: Db;
@@ -169,6 +171,19 @@ export function createClassService(deps: {
       { classId, versionId },
       { jobId: `filing-reminder:${versionId}`, delayMs: Math.max(0, at.getTime() - clock.now().getTime()) },
     );
+  }
+
+  /** TM-1: a reminder job per session of the confirmed plan, an hour before it starts. */
+  async function scheduleSessionReminders(classId: string) {
+    const c = (await repo.findClass(db, classId))!;
+    for (const s of await repo.listSessions(db, c.confirmedVersionId!)) {
+      const due = s.startsAt.getTime() - SESSION_REMINDER_MINUTES * 60_000;
+      await jobs.enqueue(
+        'session.reminder',
+        { classId, sessionId: s.id },
+        { jobId: `session-reminder:${s.id}`, delayMs: Math.max(0, due - clock.now().getTime()) },
+      );
+    }
   }
 
   async function loadView(classId: string): Promise<ClassView> {
@@ -421,7 +436,42 @@ export function createClassService(deps: {
         };
       });
       await notifications.dispatch(notified);
+      if (body.decision === 'confirm') await scheduleSessionReminders(classId);
       return loadView(classId);
+    },
+
+    /** TM-1: before a session of the confirmed plan, reminds its trainees, instructor and managers. */
+    async remindSession(classId: string, sessionId: string): Promise<{ reminded: number }> {
+      const ids = await db.transaction(async (tx) => {
+        const c = await repo.findClass(tx, classId);
+        const s = await repo.findSession(tx, sessionId);
+        if (!c || !s || s.versionId !== c.confirmedVersionId || s.endsAt <= clock.now()) return [];
+        const plan = (await repo.findVersion(tx, s.versionId))!.plan as StoredPlan;
+        const at = new Date(s.startsAt.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
+        return notifications.notify(
+          tx,
+          [
+            ...(await repo.rosterAccountIds(tx, classId)),
+            s.instructorAccountId,
+            ...plan.managers.map((m) => m.accountId),
+          ],
+          {
+            kind: 'session.reminder',
+            title: {
+              zh: `${c.name} 第 ${s.seq} 次课即将开始`,
+              en: `${c.name}: session ${s.seq} starts soon`,
+            },
+            body: {
+              zh: `${s.date} ${at}（北京时间）开始：${s.topic}。请提前进入教室并开启摄像头和麦克风。`,
+              en: `Starts ${s.date} ${at} (China time): ${s.topic}. Join early with camera and microphone on.`,
+            },
+            data: { classId, sessionId, startsAt: s.startsAt.toISOString() },
+            dedupeKey: `session-reminder:${sessionId}`,
+          },
+        );
+      });
+      await notifications.dispatch(ids);
+      return { reminded: ids.length };
     },
 
     async listVersions(classId: string): Promise<PlanVersionView[]> {

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { SIGNATURE_HEADER, signBody } from '../shared/hmac';
 
 export interface FaceMatchResult {
   /** 0..1 similarity, or null when no automated score is available. */
@@ -32,12 +32,10 @@ export function httpFaceMatch(url: string, secret: string, timeoutMs = 5000): Fa
         idPhoto: Buffer.from(idPhoto).toString('base64'),
         still: Buffer.from(still).toString('base64'),
       });
-      const t = Math.floor(Date.now() / 1000);
-      const signature = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
       try {
         const res = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-seafarer-signature': `t=${t},v1=${signature}` },
+          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(secret, body) },
           body,
           signal: AbortSignal.timeout(timeoutMs),
         });

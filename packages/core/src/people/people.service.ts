@@ -51,6 +51,7 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
       institutionId: string | null;
       jurisdictionId: string | null;
       phone?: string;
+      email?: string;
     },
   ) {
     if (await repo.usernameTaken(tx, input.username))
@@ -60,6 +61,7 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
       institutionId: input.institutionId,
       displayName: input.displayName,
       phoneEnc: input.phone ? pii.encrypt(input.phone) : null,
+      email: input.email ?? null,
     });
     return repo.insertAccount(tx, {
       personId: person.id,
@@ -91,6 +93,7 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
         displayName: string;
         roles: StaffRole[];
         phone?: string;
+        email?: string;
         initialPassword: string;
         teachingSince?: string;
         certificates?: Certificate[];

@@ -27,6 +27,8 @@ export const people = pgTable(
     idNumberEnc: text('id_number_enc'),
     idNumberHash: text('id_number_hash'),
     phoneEnc: text('phone_enc'),
+    /** For outbound notification e-mail (optional). */
+    email: text('email'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

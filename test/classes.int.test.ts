@@ -138,7 +138,7 @@ describe('filing with the authority', () => {
     expect(filed.filingState).toBe('pending_review');
   });
 
-  it('[JS-11.3] [VC-4] the live room will not open before the officer confirms; after confirmation it opens within the timetable window', async () => {
+  it('[JS-5] [JS-11.3] [VC-4] the live room will not open before the officer confirms; after confirmation it opens within the timetable window', async () => {
     const first = chinaDate(12);
     const c = await createClass(planFor(w.instructorId, managerId, first));
     const sessionId = c.current.sessions[0]!.id;

@@ -6,6 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       '**/node_modules/**',
+      'packages/web/public/build/**',
       'migrations/**',
       '.data/**',
       'test-results/**',

@@ -11,6 +11,8 @@ const transformIgnorePatterns = ['/node_modules/(?!(content-disposition|cookie)/
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Browser and media tests take seconds; a global option (jest ignores it per project).
+  testTimeout: 60_000,
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   projects: [
@@ -27,7 +29,6 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       testMatch: ['<rootDir>/test/**/*.int.test.ts'],
-      testTimeout: 60_000,
     },
   ],
 };

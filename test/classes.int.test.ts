@@ -241,6 +241,7 @@ describe('filing with the authority', () => {
         'audit.verify-chain': async () => null,
         'session.reminder': async () => null,
         'notification.deliver': async () => null,
+        'recording.postprocess': async () => null,
       },
     );
     try {

@@ -65,6 +65,7 @@ beforeAll(async () => {
     delivery,
     log: pino({ level: 'silent' }),
     queue: { redisUrl: t.config.REDIS_URL, prefix: t.config.QUEUE_PREFIX },
+    storageDir: t.config.STORAGE_DIR,
   });
 });
 afterAll(async () => {

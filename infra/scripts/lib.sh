@@ -114,3 +114,12 @@ stop_started_services() {
   if [ "${STARTED_PG:-0}" -eq 1 ]; then "${PRIVATE_PG[@]}" stop -m fast >/dev/null 2>&1 || true; fi
   if [ "${STARTED_REDIS:-0}" -eq 1 ]; then redis-cli -p "$PRIVATE_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; fi
 }
+
+# The live classroom's native parts: mediasoup's worker (built once, cached outside the checkout),
+# ffmpeg for recordings, Chromium for the browser tests, CJK fonts so pages render Chinese.
+ensure_media_stack() {
+  ensure_debian_packages ffmpeg chromium fonts-noto-cjk
+  MEDIASOUP_WORKER_BIN="$(bash "$ROOT/infra/mediasoup/build-worker.sh" --print-path | tail -n1)"
+  export MEDIASOUP_WORKER_BIN
+  (cd "$ROOT" && npm run --silent build:web >&2)
+}

@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 ensure_node_modules
+ensure_media_stack
 ensure_backing_services
 export NODE_ENV="${NODE_ENV:-development}"
 mkdir -p "$DATA_DIR/logs"

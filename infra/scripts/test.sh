@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 ensure_node_modules
+ensure_media_stack
 ensure_backing_services
 trap stop_started_services EXIT
 

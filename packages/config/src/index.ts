@@ -119,6 +119,48 @@ export const ConfigSchema = Type.Object({
     default: '',
     description: 'HMAC-SHA256 key signing face-match requests (required with FACE_MATCH_URL).',
   }),
+  LIVE_PUBLIC_URL: Type.String({
+    default: 'http://127.0.0.1:3100',
+    description: 'URL browsers use to reach the live service (socket.io signaling).',
+  }),
+  LIVE_LISTEN_IP: Type.String({
+    default: '127.0.0.1',
+    description: 'IP the SFU binds WebRTC and plain RTP to.',
+  }),
+  LIVE_ANNOUNCED_IP: Type.String({
+    default: '',
+    description: 'Public IP announced in ICE candidates (behind NAT); empty uses LIVE_LISTEN_IP.',
+  }),
+  RTC_MIN_PORT: Type.Integer({
+    default: 40000,
+    minimum: 1024,
+    maximum: 65535,
+    description: 'Lowest UDP/TCP port for media.',
+  }),
+  RTC_MAX_PORT: Type.Integer({
+    default: 49999,
+    minimum: 1024,
+    maximum: 65535,
+    description: 'Highest UDP/TCP port for media.',
+  }),
+  REC_MIN_PORT: Type.Integer({
+    default: 50000,
+    minimum: 1024,
+    maximum: 65535,
+    description: 'Lowest local UDP port for recording (ffmpeg).',
+  }),
+  REC_MAX_PORT: Type.Integer({
+    default: 59999,
+    minimum: 1024,
+    maximum: 65535,
+    description: 'Highest local UDP port for recording (ffmpeg).',
+  }),
+  LIVE_WORKERS: Type.Integer({
+    default: 0,
+    minimum: 0,
+    maximum: 64,
+    description: 'mediasoup workers; 0 means one per CPU core.',
+  }),
   MEDIASOUP_WORKER_BIN: Type.String({
     default: '',
     description: 'Path of the locally built mediasoup-worker binary.',

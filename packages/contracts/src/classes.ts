@@ -128,6 +128,8 @@ export const JoinGrantView = Type.Object({
   hidden: Type.Boolean(),
   classId: Uuid,
   sessionId: Uuid,
+  /** Where the live service's signaling listens. */
+  liveUrl: Type.String(),
 });
 export type JoinGrantView = Static<typeof JoinGrantView>;
 export const SessionParams = Strict({ classId: Uuid, sessionId: Uuid });

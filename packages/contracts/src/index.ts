@@ -9,3 +9,4 @@ export * from './classes';
 export * from './roster';
 export * from './identity';
 export * from './jobs';
+export * from './live';

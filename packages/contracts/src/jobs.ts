@@ -7,6 +7,7 @@ export const JobPayloadSchemas = {
   'filing.deadline-reminder': Type.Object({ classId: Uuid, versionId: Uuid }),
   'session.reminder': Type.Object({ classId: Uuid, sessionId: Uuid }),
   'notification.deliver': Type.Object({ notificationId: Uuid }),
+  'recording.postprocess': Type.Object({ sessionId: Uuid }),
 } as const;
 export type JobName = keyof typeof JobPayloadSchemas;
 export type JobPayloads = { [K in JobName]: Static<(typeof JobPayloadSchemas)[K]> };

@@ -7,6 +7,8 @@ import { createClassService } from './classes/classes.service';
 import { createClassGroupService } from './classes/class-group.service';
 import { createRosterService } from './classes/roster.service';
 import { createLiveAccessService } from './live/live-access.service';
+import { createLiveLogService } from './live/live-log.service';
+import { createRecordingService } from './live/recording.service';
 import { createNotificationService } from './notify/notifications.service';
 import type { JobQueue } from './shared/jobs';
 import { createDiskEvidenceStore, type EvidenceStore } from './identity/evidence-store';
@@ -41,6 +43,10 @@ export {
 } from './notify/outbound';
 export { signBody, SIGNATURE_HEADER } from './shared/hmac';
 export { createJoinGrants, type JoinGrantClaims, type LiveRole } from './live/join-grant';
+export { summarizePresence } from './live/presence';
+export * from './live/device-check';
+export { createRecordingService, type RecordingService } from './live/recording.service';
+export { createLiveLogService, type LiveLogService, type PresenceRecord } from './live/live-log.service';
 export type { ClassService } from './classes/classes.service';
 export type { AuthService, AuthSettings } from './auth/auth.service';
 export type { InstitutionService } from './institution/institution.service';
@@ -50,6 +56,7 @@ export type { PeopleService } from './people/people.service';
 export interface CoreSettings {
   JWT_SECRET: string;
   STORAGE_DIR: string;
+  LIVE_PUBLIC_URL: string;
   FACE_MATCH_URL: string;
   FACE_MATCH_SECRET: string;
   PII_KEY: string;
@@ -72,6 +79,7 @@ export function createCoreFromConfig(
     jobs,
     piiKey: config.PII_KEY,
     evidenceStore: createDiskEvidenceStore(config.STORAGE_DIR),
+    liveUrl: config.LIVE_PUBLIC_URL,
     faceMatch: config.FACE_MATCH_URL
       ? httpFaceMatch(config.FACE_MATCH_URL, config.FACE_MATCH_SECRET)
       : manualReview,
@@ -91,6 +99,8 @@ export interface CoreDeps {
   jobs: JobQueue;
   evidenceStore: EvidenceStore;
   faceMatch: FaceMatchProvider;
+  /** Public URL of the live service's signaling, handed out with join grants. */
+  liveUrl: string;
   auth: AuthSettings;
   piiKey: string;
 }
@@ -114,7 +124,9 @@ export function createCore(deps: CoreDeps) {
     classes: createClassService({ db, clock, jobs, institutions, notifications }),
     classGroup: createClassGroupService({ db, clock }),
     roster: createRosterService({ db, clock, pii, notifications }),
-    live: createLiveAccessService({ db, clock, secret: deps.auth.jwtSecret }),
+    live: createLiveAccessService({ db, clock, secret: deps.auth.jwtSecret, liveUrl: deps.liveUrl }),
+    liveLog: createLiveLogService({ db, clock }),
+    recordings: createRecordingService({ db, clock, jobs, secret: deps.auth.jwtSecret }),
     identity: createIdentityService({ db, clock, store: deps.evidenceStore, faceMatch: deps.faceMatch }),
   };
 }

@@ -25,6 +25,8 @@ import auditRoutes from './modules/audit.routes';
 import classRoutes from './modules/classes.routes';
 import rosterRoutes from './modules/roster.routes';
 import identityRoutes from './modules/identity.routes';
+import deviceCheckRoutes from './modules/device-check.routes';
+import { replayFileRoutes, replayRoutes } from './modules/replay.routes';
 
 export interface BuildOptions {
   config: Config;
@@ -45,6 +47,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: false,
+    // Signed replay URLs carry their token in the path (about 130 characters).
+    routerOptions: { maxParamLength: 300 },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler());
   // JSON only: any other body type is refused with 415 rather than parsed as a string.
@@ -70,10 +74,14 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   // Infrastructure first (fastify/demo): errors, security headers, CORS, rate limits, docs, access control.
   await app.register(errorHandling);
+  // The pages talk to this API and to the live service's signaling, nothing else.
+  const live = new URL(config.LIVE_PUBLIC_URL);
+  const liveWs = `${live.protocol === 'https:' ? 'wss:' : 'ws:'}//${live.host}`;
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
         'script-src': ["'self'"],
+        'connect-src': ["'self'", live.origin, liveWs],
         'img-src': ["'self'", 'data:', 'blob:'],
         'media-src': ["'self'", 'blob:'],
       },
@@ -117,9 +125,12 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       await api.register(classRoutes, { core });
       await api.register(rosterRoutes, { core });
       await api.register(identityRoutes, { core });
+      await api.register(deviceCheckRoutes);
+      await api.register(replayRoutes, { core, storageDir: config.STORAGE_DIR });
     },
     { prefix: '/api/v1' },
   );
+  await app.register(replayFileRoutes, { core, storageDir: config.STORAGE_DIR });
   await app.register(fastifyStatic, { root: WEB_PUBLIC_DIR, prefix: '/app/', decorateReply: false });
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) =>
     reply.redirect('/app/'),

@@ -3,12 +3,15 @@ import type { Core, OutboundDelivery } from '@seafarer/core';
 import { createJobWorker, type QueueOptions } from '@seafarer/queue';
 import { verifyAuditChainJob } from './jobs/verify-audit-chain';
 import { filingDeadlineReminderJob } from './jobs/filing-deadline-reminder';
+import { recordingPostprocessJob } from './jobs/recording-postprocess';
 
 /** Wires every job name to its use-case (tests start the same processors against their own queue). */
 export function startProcessors(deps: {
   core: Core;
   delivery: OutboundDelivery;
   log: Logger;
+  /** STORAGE_DIR: where the live service writes recordings. */
+  storageDir: string;
   queue: QueueOptions;
 }) {
   const { core, delivery, log } = deps;
@@ -19,6 +22,13 @@ export function startProcessors(deps: {
       filingDeadlineReminderJob(core, p, log.child({ queue: 'jobs', jobId: job.id, classId: p.classId })),
     'session.reminder': (p) => core.classes.remindSession(p.classId, p.sessionId),
     'notification.deliver': (p) => delivery.deliver(p.notificationId),
+    'recording.postprocess': (p, job) =>
+      recordingPostprocessJob(
+        core,
+        deps.storageDir,
+        p,
+        log.child({ queue: 'jobs', jobId: job.id, sessionId: p.sessionId }),
+      ),
   });
   worker.on('failed', (job, err) => log.error({ jobId: job?.id, name: job?.name, err }, 'job failed'));
   return worker;

@@ -27,7 +27,7 @@ async function main() {
     { pattern: '30 2 * * *', tz: 'Asia/Shanghai' },
     { name: 'audit.verify-chain', data: { scheduledFor: 'nightly' } },
   );
-  const worker = startProcessors({ core, delivery, log, queue: queueOpts });
+  const worker = startProcessors({ core, delivery, log, queue: queueOpts, storageDir: config.STORAGE_DIR });
 
   const health = http.createServer((_req, res) => {
     const ok = worker.isRunning();

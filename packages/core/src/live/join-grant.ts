@@ -14,6 +14,10 @@ export interface JoinGrantClaims {
   hidden: boolean;
   /** Session end, so the live service can close the room without asking the database. */
   end: number;
+  /** JS-6: the class's scale; the room admits no more trainees than this. */
+  cap: number;
+  /** The institution, for the live service's audit events. */
+  inst: string;
 }
 
 const AUDIENCE = 'seafarer-live';

@@ -12,7 +12,7 @@ import { createJoinGrants, type LiveRole } from './join-grant';
 export const ROOM_OPENS_BEFORE_MINUTES = 30;
 export const ROOM_CLOSES_AFTER_MINUTES = 30;
 
-export function createLiveAccessService(deps: { db: Db; clock: Clock; secret: string }) {
+export function createLiveAccessService(deps: { db: Db; clock: Clock; secret: string; liveUrl: string }) {
   const { db, clock } = deps;
   const grants = createJoinGrants(deps.secret, clock);
 
@@ -43,7 +43,8 @@ export function createLiveAccessService(deps: { db: Db; clock: Clock; secret: st
         throw new AppError('OUTSIDE_TIMETABLE', {
           details: { startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString() },
         });
-      const plan = ((await classes.findVersion(db, c.confirmedVersionId))!.plan ?? {}) as StoredPlan;
+      const version = (await classes.findVersion(db, c.confirmedVersionId))!;
+      const plan = version.plan as StoredPlan;
       const a = ctx.actor;
       let role: LiveRole;
       if (a.roles.includes('maritime_officer')) role = 'observer';
@@ -63,6 +64,8 @@ export function createLiveAccessService(deps: { db: Db; clock: Clock; secret: st
         role,
         hidden,
         end: session.endsAt.getTime(),
+        cap: version.scale,
+        inst: c.institutionId,
       });
       await db.transaction((tx) =>
         appendAudit(
@@ -78,7 +81,15 @@ export function createLiveAccessService(deps: { db: Db; clock: Clock; secret: st
           clock.now(),
         ),
       );
-      return { grant, expiresAt: expiresAt.toISOString(), liveRole: role, hidden, classId, sessionId };
+      return {
+        grant,
+        expiresAt: expiresAt.toISOString(),
+        liveRole: role,
+        hidden,
+        classId,
+        sessionId,
+        liveUrl: deps.liveUrl,
+      };
     },
   };
 }

@@ -95,26 +95,22 @@ export function createOutboundDelivery(deps: { db: Db; clock: Clock; channels: O
         }
         try {
           await channel.send(m);
-          await db
-            .insert(outboundDeliveries)
-            .values({
-              notificationId,
-              channel: channel.name,
-              status: 'sent',
-              attempts: 1,
-              sentAt: clock.now(),
-            });
+          await db.insert(outboundDeliveries).values({
+            notificationId,
+            channel: channel.name,
+            status: 'sent',
+            attempts: 1,
+            sentAt: clock.now(),
+          });
           sent.push(channel.name);
         } catch (e) {
-          await db
-            .insert(outboundDeliveries)
-            .values({
-              notificationId,
-              channel: channel.name,
-              status: 'failed',
-              attempts: 1,
-              lastError: (e as Error).message.slice(0, 500),
-            });
+          await db.insert(outboundDeliveries).values({
+            notificationId,
+            channel: channel.name,
+            status: 'failed',
+            attempts: 1,
+            lastError: (e as Error).message.slice(0, 500),
+          });
           failures.push(`${channel.name}: ${(e as Error).message}`);
         }
       }

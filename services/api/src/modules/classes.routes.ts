@@ -117,6 +117,22 @@ const classRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { cor
     (req) => core.live.issueJoinGrant(ctxOf(req), req.params.classId, req.params.sessionId),
   );
   app.get(
+    '/classes/:classId/sessions/:sessionId/presence',
+    {
+      config: { access: { roles: staffAndAuthority, scope: inClass } },
+      schema: { tags: ['live'], params: SessionParams },
+    },
+    async (req) => ({ items: await core.liveLog.sessionPresence(req.params.sessionId) }),
+  );
+  app.get(
+    '/classes/:classId/sessions/:sessionId/interactions',
+    {
+      config: { access: { roles: staffAndAuthority, scope: inClass } },
+      schema: { tags: ['live'], params: SessionParams },
+    },
+    async (req) => ({ items: await core.liveLog.sessionInteractions(req.params.sessionId) }),
+  );
+  app.get(
     '/classes/:classId/messages',
     {
       config: { access: { roles: ALL_ROLES, scope: inClass } },

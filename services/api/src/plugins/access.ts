@@ -11,7 +11,11 @@ import {
   type ScopeTarget,
 } from '@seafarer/core';
 
-export type Access = 'public' | AccessRule;
+/**
+ * 'public': anyone; a capability route: its path carries a signed, expiring token that the handler
+ * verifies (replay URLs), so it needs no sign-in; otherwise roles plus the scope of the path's resource.
+ */
+export type Access = 'public' | { capability: string } | AccessRule;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -110,7 +114,7 @@ export default fp(async function access(app: FastifyInstance, opts: { core: Core
   // and learns nothing about what a valid body would be.
   app.addHook('onRequest', async (req) => {
     const rule = req.routeOptions.config?.access;
-    if (!rule || rule === 'public') return;
+    if (!rule || rule === 'public' || 'capability' in rule) return;
     const token = bearerToken(req.headers.authorization);
     if (!token) throw new AppError('UNAUTHENTICATED');
     req.actor = await opts.core.auth.authenticate(token);

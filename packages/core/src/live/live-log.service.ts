@@ -1,0 +1,142 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { accounts, liveInteractions, livePresenceEvents, people, type Db } from '@seafarer/db';
+import { appendAudit } from '../audit/audit.repo';
+import type { Clock } from '../shared/clock';
+import { AppError } from '../shared/errors';
+import { summarizePresence } from './presence';
+
+export interface PresenceRecord {
+  classId: string;
+  sessionId: string;
+  accountId: string;
+  role: string;
+  event: string;
+  at: Date;
+  data?: Record<string, unknown>;
+}
+
+/** The live classroom's records: presence log, interactions, and the audited session actions (VC-3). */
+export function createLiveLogService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+  return {
+    async recordPresence(records: PresenceRecord[]): Promise<void> {
+      if (records.length > 0)
+        await db.insert(livePresenceEvents).values(records.map((r) => ({ ...r, data: r.data ?? {} })));
+    },
+
+    async recordInteraction(r: {
+      classId: string;
+      sessionId: string;
+      accountId: string;
+      kind: 'chat' | 'question' | 'hand';
+      text?: string | null;
+    }) {
+      const [row] = await db
+        .insert(liveInteractions)
+        .values({ ...r, text: r.text ?? null, at: clock.now() })
+        .returning();
+      return row!;
+    },
+
+    async answerQuestion(sessionId: string, questionId: string, by: string) {
+      const [row] = await db
+        .update(liveInteractions)
+        .set({ answeredAt: clock.now(), answeredBy: by })
+        .where(
+          and(
+            eq(liveInteractions.id, questionId),
+            eq(liveInteractions.sessionId, sessionId),
+            eq(liveInteractions.kind, 'question'),
+          ),
+        )
+        .returning();
+      if (!row) throw new AppError('NOT_FOUND');
+      return row;
+    },
+
+    /** VC-3: who did what to the session (ended it, removed or muted someone), audited. */
+    async recordSessionAction(a: {
+      actorAccountId: string;
+      actorRole: string;
+      institutionId?: string | null;
+      action: string;
+      classId: string;
+      sessionId: string;
+      data?: Record<string, unknown>;
+    }) {
+      await db.transaction((tx) =>
+        appendAudit(
+          tx,
+          {
+            actor: { accountId: a.actorAccountId, roles: [a.actorRole] } as never,
+            requestId: `live:${a.sessionId}`,
+          },
+          {
+            action: a.action,
+            targetType: 'class_session',
+            targetId: a.sessionId,
+            institutionId: a.institutionId ?? null,
+            data: { classId: a.classId, ...a.data },
+          },
+          clock.now(),
+        ),
+      );
+    },
+
+    /** JS-8: each participant's present time and current state, from the presence log. */
+    async sessionPresence(sessionId: string) {
+      const rows = await db
+        .select({ e: livePresenceEvents, name: people.displayName })
+        .from(livePresenceEvents)
+        .innerJoin(accounts, eq(accounts.id, livePresenceEvents.accountId))
+        .innerJoin(people, eq(people.id, accounts.personId))
+        .where(eq(livePresenceEvents.sessionId, sessionId))
+        .orderBy(asc(livePresenceEvents.at));
+      const byAccount = new Map<
+        string,
+        { name: string; role: string; events: Array<{ event: string; at: Date }> }
+      >();
+      for (const { e, name } of rows) {
+        const entry = byAccount.get(e.accountId) ?? { name, role: e.role, events: [] };
+        entry.events.push({ event: e.event, at: e.at });
+        byAccount.set(e.accountId, entry);
+      }
+      const now = clock.now();
+      return [...byAccount.entries()].map(([accountId, p]) => {
+        const s = summarizePresence(p.events, now);
+        return {
+          accountId,
+          name: p.name,
+          role: p.role,
+          present: s.present,
+          presentMinutes: Math.round((s.presentMs / 60_000) * 10) / 10,
+          intervals: s.intervals,
+          events: p.events.map((e) => ({ event: e.event, at: e.at.toISOString() })),
+        };
+      });
+    },
+
+    async sessionInteractions(
+      sessionId: string,
+      kinds: Array<'chat' | 'question' | 'hand'> = ['chat', 'question', 'hand'],
+    ) {
+      const rows = await db
+        .select({ i: liveInteractions, name: people.displayName })
+        .from(liveInteractions)
+        .innerJoin(accounts, eq(accounts.id, liveInteractions.accountId))
+        .innerJoin(people, eq(people.id, accounts.personId))
+        .where(and(eq(liveInteractions.sessionId, sessionId), inArray(liveInteractions.kind, kinds)))
+        .orderBy(asc(liveInteractions.at));
+      return rows.map(({ i, name }) => ({
+        id: i.id,
+        kind: i.kind,
+        accountId: i.accountId,
+        name,
+        text: i.text,
+        at: i.at.toISOString(),
+        answeredAt: i.answeredAt?.toISOString() ?? null,
+      }));
+    },
+  };
+}
+export type LiveLogService = ReturnType<typeof createLiveLogService>;

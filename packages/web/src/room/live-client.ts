@@ -1,0 +1,382 @@
+import { Device, types as ms } from 'mediasoup-client';
+import { io, type Socket } from 'socket.io-client';
+import type {
+  JoinGrantView,
+  JoinResult,
+  LiveAck,
+  LiveEvents,
+  LiveRequest,
+  LiveRequestName,
+  MediaSource,
+  PeerInfo,
+  ProducerInfo,
+} from '@seafarer/contracts';
+
+export interface RemoteStream {
+  consumer: ms.Consumer;
+  peerId: string;
+  source: MediaSource;
+}
+
+export interface LiveClientOptions {
+  apiBase: string;
+  token: () => string | null;
+  classId: string;
+  sessionId: string;
+  /** Publish camera and microphone (false for observers and for a device-less check). */
+  publish: { camera: boolean; mic: boolean };
+  lite?: boolean;
+  onChange(): void;
+  onEvent?<E extends keyof LiveEvents>(event: E, data: LiveEvents[E]): void;
+}
+
+// Instructor: 720p in three layers; trainees: 360p in two (phones upload little).
+const SIMULCAST = {
+  instructor: [
+    { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+    { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+    { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+  ],
+  other: [
+    { scaleResolutionDownBy: 2, maxBitrate: 120_000 },
+    { scaleResolutionDownBy: 1, maxBitrate: 400_000 },
+  ],
+};
+
+/**
+ * One participant's connection to a live session. Re-joins by itself after a network drop or a
+ * media-server rebuild (REL-1): a fresh join grant is fetched on every (re)connection.
+ */
+export class LiveClient {
+  socket: Socket | null = null;
+  device: Device | null = null;
+  send: ms.Transport | null = null;
+  recv: ms.Transport | null = null;
+  readonly producers = new Map<MediaSource, ms.Producer>();
+  readonly remote = new Map<string, RemoteStream>();
+  peers = new Map<string, PeerInfo>();
+  self: JoinResult['self'] | null = null;
+  main: JoinResult['main'] = { source: 'camera', peerId: null };
+  observers = 0;
+  micAllowed = false;
+  state: 'connecting' | 'joined' | 'rejoining' | 'ended' | 'removed' | 'refused' = 'connecting';
+  role: JoinGrantView['liveRole'] | null = null;
+  lastError: { code: string; message: { zh: string; en: string } } | null = null;
+  joinedAt: number[] = [];
+  private localStream: MediaStream | null = null;
+  private joining: Promise<void> | null = null;
+
+  constructor(private readonly opts: LiveClientOptions) {}
+
+  async grant(): Promise<JoinGrantView> {
+    const res = await fetch(
+      `${this.opts.apiBase}/api/v1/classes/${this.opts.classId}/sessions/${this.opts.sessionId}/join-grant`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.opts.token()}` },
+      },
+    );
+    const body = (await res.json()) as JoinGrantView & { code?: string };
+    if (!res.ok) throw Object.assign(new Error(body.code), { data: body });
+    return body as JoinGrantView;
+  }
+
+  async start(): Promise<void> {
+    let first: JoinGrantView;
+    try {
+      first = await this.grant();
+    } catch (e) {
+      this.fail((e as { data?: LiveClient['lastError'] }).data ?? null, 'refused');
+      return;
+    }
+    this.role = first.liveRole;
+    const socket = io(first.liveUrl, {
+      transports: ['websocket'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 2000,
+      // A fresh grant on every (re)connection: grants live two minutes.
+      auth: (cb) => {
+        if (first) {
+          const g = first;
+          (first as unknown) = null;
+          cb({ grant: g.grant });
+        } else
+          this.grant().then(
+            (g) => cb({ grant: g.grant }),
+            () => cb({}),
+          );
+      },
+    });
+    this.socket = socket;
+    socket.on('admission.ready', () => void this.join());
+    socket.on('admission.refused', (err) => this.fail(err, 'refused'));
+    socket.on('connect_error', (err: Error & { data?: LiveClient['lastError'] }) => {
+      if (err.data) this.fail(err.data, this.state === 'joined' ? 'rejoining' : 'refused');
+    });
+    socket.on('disconnect', () => {
+      if (this.state === 'joined') this.state = 'rejoining';
+      this.teardownTransports();
+      this.opts.onChange();
+    });
+    socket.on('room.reset', () => {
+      this.state = 'rejoining';
+      this.teardownTransports();
+      void this.join();
+    });
+    socket.on('removed', (d: LiveEvents['removed']) =>
+      this.finish(d.reason === 'replaced' ? 'removed' : 'removed', d),
+    );
+    socket.on('session.ended', (d: LiveEvents['session.ended']) => this.finish('ended', d));
+    socket.on('peer.joined', (p: PeerInfo) => this.peers.set(p.id, p) && this.changed('peer.joined', p));
+    socket.on('peer.updated', (p: PeerInfo) => this.peers.set(p.id, p) && this.changed('peer.updated', p));
+    socket.on('peer.left', (d: { peerId: string }) => {
+      this.peers.delete(d.peerId);
+      for (const [id, r] of this.remote) if (r.peerId === d.peerId) this.remote.delete(id);
+      this.changed('peer.left', d);
+    });
+    socket.on('producer.new', (p: ProducerInfo) => void this.consume(p));
+    socket.on('consumer.closed', (d: { consumerId: string }) => {
+      this.remote.get(d.consumerId)?.consumer.close();
+      this.remote.delete(d.consumerId);
+      this.changed('consumer.closed', d);
+    });
+    socket.on('main.changed', (m: JoinResult['main']) => {
+      this.main = m;
+      this.changed('main.changed', m);
+    });
+    socket.on('mic.allowed', (d: { allowed: boolean }) => {
+      this.micAllowed = d.allowed;
+      this.changed('mic.allowed', d);
+    });
+    socket.on('observers.changed', (d: { count: number }) => {
+      this.observers = d.count;
+      this.changed('observers.changed', d);
+    });
+    for (const e of ['chat.message', 'question.new', 'question.answered', 'producer.paused'] as const)
+      socket.on(e, (d: LiveEvents[typeof e]) => {
+        this.changed(e, d);
+      });
+  }
+
+  private changed<E extends keyof LiveEvents>(event: E, data: LiveEvents[E]): true {
+    this.opts.onEvent?.(event, data);
+    this.opts.onChange();
+    return true;
+  }
+
+  private fail(err: LiveClient['lastError'], state: LiveClient['state']) {
+    this.lastError = err;
+    this.state = state;
+    this.opts.onChange();
+  }
+
+  private finish(state: 'ended' | 'removed', data: unknown) {
+    this.state = state;
+    this.teardownTransports();
+    this.localStream?.getTracks().forEach((track) => track.stop());
+    this.socket?.disconnect();
+    this.opts.onEvent?.(state === 'ended' ? 'session.ended' : 'removed', data as never);
+    this.opts.onChange();
+  }
+
+  request<N extends LiveRequestName, T = unknown>(name: N, data: LiveRequest<N>): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.socket!.timeout(10_000).emit(name, data, (err: Error | null, ack: LiveAck<T>) => {
+        if (err) reject(err);
+        else if (ack.ok) resolve(ack.data);
+        else reject(Object.assign(new Error(ack.error.code), { data: ack.error }));
+      });
+    });
+  }
+
+  private join(): Promise<void> {
+    // A join that meets a half-rebuilt room is simply tried again, as long as the connection lives.
+    this.joining ??= this.doJoin()
+      .catch((e: unknown) => {
+        console.warn('join failed; retrying', e);
+        this.teardownTransports();
+        if (this.socket?.connected && this.state !== 'ended' && this.state !== 'removed')
+          setTimeout(() => void this.join(), 1000);
+      })
+      .finally(() => (this.joining = null));
+    return this.joining;
+  }
+
+  private async doJoin() {
+    const { routerRtpCapabilities } = await this.request<
+      'room.capabilities',
+      { routerRtpCapabilities: ms.RtpCapabilities }
+    >('room.capabilities', {});
+    this.device = new Device();
+    await this.device.load({ routerRtpCapabilities });
+    // JS-16: a silent observer publishes nothing.
+    const want = this.role === 'observer' ? { camera: false, mic: false } : this.opts.publish;
+    // The camera outlives transports (stopTracks: false), but a track the OS ended is acquired again.
+    if (this.localStream?.getTracks().some((t) => t.readyState === 'ended')) this.localStream = null;
+    if ((want.camera || want.mic) && !this.localStream) {
+      const size = this.opts.lite
+        ? { width: { ideal: 320 }, height: { ideal: 180 } }
+        : this.role === 'instructor'
+          ? { width: { ideal: 1280 }, height: { ideal: 720 } }
+          : { width: { ideal: 640 }, height: { ideal: 360 } };
+      this.localStream = await navigator.mediaDevices.getUserMedia({
+        video: want.camera && { ...size, frameRate: { ideal: this.opts.lite ? 15 : 25 } },
+        audio: want.mic,
+      });
+    }
+    const hasCam = !!this.localStream?.getVideoTracks()[0];
+    const hasMic = !!this.localStream?.getAudioTracks()[0];
+    const joined = await this.request<'room.join', JoinResult>('room.join', {
+      rtpCapabilities: this.device.rtpCapabilities,
+      device: { camera: hasCam, mic: hasMic },
+    });
+    this.self = joined.self;
+    this.micAllowed = joined.self.micAllowed;
+    this.peers = new Map(joined.peers.map((p) => [p.id, p]));
+    this.main = joined.main;
+    this.observers = joined.observers ?? 0;
+    this.remote.clear();
+    this.recv = await this.transport('recv');
+    if (joined.self.role !== 'observer' && (hasCam || hasMic)) {
+      this.send = await this.transport('send');
+      const simulcast = this.opts.lite
+        ? SIMULCAST.other
+        : joined.self.role === 'instructor'
+          ? SIMULCAST.instructor
+          : SIMULCAST.other;
+      if (hasCam)
+        this.producers.set(
+          'camera',
+          await this.send.produce({
+            track: this.localStream!.getVideoTracks()[0]!,
+            encodings: simulcast,
+            appData: { source: 'camera' },
+          }),
+        );
+      if (hasMic)
+        this.producers.set(
+          'mic',
+          await this.send.produce({
+            track: this.localStream!.getAudioTracks()[0]!,
+            appData: { source: 'mic' },
+            stopTracks: false,
+          }),
+        );
+    }
+    for (const p of joined.producers) await this.consume(p);
+    this.state = 'joined';
+    this.joinedAt.push(Date.now());
+    this.opts.onChange();
+  }
+
+  private async transport(direction: 'send' | 'recv'): Promise<ms.Transport> {
+    const info = await this.request<'transport.create', ms.TransportOptions>('transport.create', {
+      direction,
+    });
+    const t =
+      direction === 'send' ? this.device!.createSendTransport(info) : this.device!.createRecvTransport(info);
+    t.on('connect', ({ dtlsParameters }, ok, fail) =>
+      this.request('transport.connect', { transportId: t.id, dtlsParameters }).then(() => ok(), fail),
+    );
+    if (direction === 'send')
+      t.on('produce', ({ kind, rtpParameters, appData }, ok, fail) =>
+        this.request<'produce', { id: string }>('produce', {
+          transportId: t.id,
+          kind,
+          rtpParameters,
+          source: (appData as { source: MediaSource }).source,
+        }).then(({ id }) => ok({ id }), fail),
+      );
+    t.on('connectionstatechange', (state) => {
+      if (state === 'failed')
+        this.request<'transport.restartIce', { iceParameters: ms.IceParameters }>('transport.restartIce', {
+          transportId: t.id,
+        }).then(
+          ({ iceParameters }) => t.restartIce({ iceParameters }),
+          () => undefined,
+        );
+    });
+    return t;
+  }
+
+  private async consume(p: ProducerInfo) {
+    if (!this.recv || [...this.remote.values()].some((r) => r.consumer.producerId === p.id)) return;
+    try {
+      const info = await this.request<
+        'consume',
+        {
+          id: string;
+          producerId: string;
+          kind: 'audio' | 'video';
+          rtpParameters: ms.RtpParameters;
+          peerId: string;
+          source: MediaSource;
+        }
+      >('consume', { producerId: p.id });
+      const consumer = await this.recv.consume({
+        id: info.id,
+        producerId: info.producerId,
+        kind: info.kind,
+        rtpParameters: info.rtpParameters,
+      });
+      this.remote.set(consumer.id, { consumer, peerId: info.peerId, source: info.source });
+      await this.request('consumer.resume', { consumerId: consumer.id });
+      this.opts.onChange();
+    } catch (e) {
+      console.warn('consume failed', p.id, e);
+    }
+  }
+
+  private teardownTransports() {
+    this.send?.close();
+    this.recv?.close();
+    this.send = null;
+    this.recv = null;
+    this.producers.clear();
+    for (const r of this.remote.values()) r.consumer.close();
+    this.remote.clear();
+  }
+
+  async setMic(on: boolean) {
+    const mic = this.producers.get('mic');
+    if (!mic) return;
+    await this.request(on ? 'producer.resume' : 'producer.pause', { producerId: mic.id });
+    if (on) mic.resume();
+    else mic.pause();
+    this.opts.onChange();
+  }
+
+  async shareScreen(): Promise<void> {
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
+    const track = stream.getVideoTracks()[0]!;
+    this.producers.set('screen', await this.send!.produce({ track, appData: { source: 'screen' } }));
+    this.opts.onChange();
+  }
+
+  /** Decoded-frame counts per remote video, for the tests and the quality indicator. */
+  async stats(): Promise<
+    Array<{
+      peerId: string;
+      source: MediaSource;
+      kind: string;
+      framesDecoded: number;
+      packetsReceived: number;
+    }>
+  > {
+    const out = [];
+    for (const r of this.remote.values()) {
+      let framesDecoded = 0;
+      let packetsReceived = 0;
+      (await r.consumer.getStats()).forEach(
+        (s: { type: string; framesDecoded?: number; packetsReceived?: number }) => {
+          if (s.type === 'inbound-rtp') {
+            framesDecoded += s.framesDecoded ?? 0;
+            packetsReceived += s.packetsReceived ?? 0;
+          }
+        },
+      );
+      out.push({ peerId: r.peerId, source: r.source, kind: r.consumer.kind, framesDecoded, packetsReceived });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,150 @@
+import http from 'node:http';
+import os from 'node:os';
+import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '@seafarer/config';
+import path from 'node:path';
+import {
+  createJoinGrants,
+  createLiveLogService,
+  createRecordingService,
+  systemClock,
+  type Clock,
+} from '@seafarer/core';
+import { createJobQueue } from '@seafarer/queue';
+import { SessionRecorder } from './recording/session-recorder';
+import type { Room } from './room/room';
+import { createDb } from '@seafarer/db';
+import { loadMediasoup } from './media/mediasoup';
+import { WorkerPool } from './media/worker-pool';
+import { attachSignaling, type SignalingDeps } from './signaling';
+
+export interface LiveServer {
+  http: http.Server;
+  io: Server;
+  pool: WorkerPool;
+  signaling: ReturnType<typeof attachSignaling>;
+  listen(port: number, host: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Builds the live service without listening (tests run it in-process on port 0). */
+export async function buildLiveServer(opts: {
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+  hooks?: SignalingDeps['hooks'];
+}): Promise<LiveServer> {
+  const { config, log } = opts;
+  const clock = opts.clock ?? systemClock;
+  const mediasoup = await loadMediasoup(config.MEDIASOUP_WORKER_BIN);
+  const size = config.LIVE_WORKERS > 0 ? config.LIVE_WORKERS : os.cpus().length;
+  const pool = await WorkerPool.create(
+    mediasoup,
+    size,
+    { logLevel: 'warn', rtcMinPort: config.RTC_MIN_PORT, rtcMaxPort: config.RTC_MAX_PORT },
+    log,
+  );
+  const dbHandle = createDb(config.DATABASE_URL, { applicationName: 'seafarer-live', max: 5 });
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+  const pub = new Redis(config.REDIS_URL);
+  const sub = pub.duplicate();
+
+  const server = http.createServer((req, res) => {
+    const ready = req.url === '/readyz' ? pool.all.every((w) => !w.closed) : true;
+    if (req.url === '/healthz' || req.url === '/readyz') {
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          status: ready ? 'ok' : 'degraded',
+          service: 'live',
+          workers: pool.all.map((w) => ({ pid: w.pid, closed: w.closed })),
+        }),
+      );
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({ code: 'ROUTE_NOT_FOUND', message: { zh: '接口不存在', en: 'No such endpoint' } }),
+    );
+  });
+  // Admission is by a signed grant, never by cookies, so any page origin may connect.
+  const io = new Server(server, {
+    cors: { origin: true, credentials: false },
+    adapter: createAdapter(pub, sub),
+    pingInterval: 5000,
+    pingTimeout: 5000,
+  });
+  const grants = createJoinGrants(config.JWT_SECRET, clock);
+  const jobs = createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  const recordingStore = createRecordingService({ db: dbHandle.db, clock, jobs, secret: config.JWT_SECRET });
+  // JS-8 / VC-2: every room is recorded from its first instructor track to its close; nobody can pause it.
+  const recorders = new Map<Room, SessionRecorder>();
+  const recordingHooks: NonNullable<SignalingDeps['hooks']> = {
+    onRoomCreated(room) {
+      recorders.set(
+        room,
+        new SessionRecorder({
+          router: room.router,
+          sessionId: room.sessionId,
+          dir: path.join(config.STORAGE_DIR, 'recordings'),
+          listenIp: config.LIVE_LISTEN_IP,
+          log: log.child({ sessionId: room.sessionId, component: 'recorder' }),
+          ports: { min: config.REC_MIN_PORT, max: config.REC_MAX_PORT },
+        }),
+      );
+    },
+    onInstructorProducer: (room, producer, source) => recorders.get(room)?.addProducer(producer, source),
+    onRoomRebuilt: (room) => recorders.get(room)?.rebind(room.router),
+    async onRoomClosed(room) {
+      const recorder = recorders.get(room);
+      recorders.delete(room);
+      if (!recorder) return;
+      const manifest = await recorder.stop();
+      await recordingStore.saveManifest(manifest, {
+        classId: room.classId,
+        institutionId: room.institutionId,
+      });
+    },
+  };
+  const signaling = attachSignaling({
+    io,
+    pool,
+    verifyGrant: (g) => grants.verify(g),
+    liveLog: createLiveLogService({ db: dbHandle.db, clock }),
+    redis,
+    log,
+    network: {
+      listenIp: config.LIVE_LISTEN_IP,
+      ...(config.LIVE_ANNOUNCED_IP && { announcedIp: config.LIVE_ANNOUNCED_IP }),
+    },
+    clock,
+    hooks: { ...recordingHooks, ...opts.hooks },
+  });
+
+  let closed = false;
+  return {
+    http: server,
+    io,
+    pool,
+    signaling,
+    listen: (port, host) =>
+      new Promise((resolve) =>
+        server.listen(port, host, () => resolve((server.address() as { port: number }).port)),
+      ),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await signaling.close();
+      await new Promise<void>((r) => io.close(() => r()));
+      pool.close();
+      await jobs.close();
+      redis.disconnect();
+      pub.disconnect();
+      sub.disconnect();
+      await dbHandle.close();
+    },
+  };
+}

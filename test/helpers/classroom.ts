@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createOutboundDelivery } from '@seafarer/core';
+import { startProcessors } from '../../services/worker/src/processors';
+import { loadConfig } from '@seafarer/config';
+import type { ClassView } from '@seafarer/contracts';
+import { buildLiveServer, type LiveServer } from '../../services/live/src/app';
+import { startTestApp, type TestApp } from './app';
+import { china, movableClock } from './clock';
+import { rosterCsv, trainees } from './roster';
+import { chinaDate, createWorld, NEW_PASSWORD, planFor, signIn, type World } from './world';
+
+/** Debian's Chromium with a fake camera and microphone (a moving test pattern and a beep). */
+export const launchChromium = () =>
+  chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--autoplay-policy=no-user-gesture-required',
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+    ],
+  });
+
+export interface Classroom {
+  t: TestApp;
+  live: LiveServer;
+  w: World;
+  classId: string;
+  sessionId: string;
+  /** The three trainees on the roster (the class's scale), with their chosen passwords. */
+  trainees: Array<{ username: string; name: string }>;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * A confirmed class with a full roster, the API and the live service running for real (port 0), and
+ * the API's clock inside the first session's timetable window.
+ */
+export async function startClassroom(): Promise<Classroom> {
+  const clock = movableClock();
+  // API, live service and worker share the storage (recordings) and the job queue, as in a deployment.
+  const shared = {
+    STORAGE_DIR: mkdtempSync(path.join(os.tmpdir(), 'seafarer-live-')),
+    QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+  };
+  const liveConfig = loadConfig({ ...process.env, LOG_LEVEL: 'silent', LIVE_WORKERS: '1', ...shared });
+  const live = await buildLiveServer({
+    config: liveConfig,
+    log: pino({ level: process.env.LIVE_LOG ?? 'silent' }),
+  });
+  const livePort = await live.listen(0, '127.0.0.1');
+  const t = await startTestApp(
+    {
+      LIVE_PUBLIC_URL: `http://127.0.0.1:${livePort}`,
+      REFRESH_TOKEN_TTL_SECONDS: String(90 * 86_400),
+      ...shared,
+    },
+    { clock },
+  );
+  // The worker service's own processors (recording post-processing among them).
+  const delivery = createOutboundDelivery({ db: t.app.core.db, clock: t.app.core.clock, channels: [] });
+  const worker = startProcessors({
+    core: t.app.core,
+    delivery,
+    log: pino({ level: 'silent' }),
+    queue: { redisUrl: t.config.REDIS_URL, prefix: shared.QUEUE_PREFIX },
+    storageDir: shared.STORAGE_DIR,
+  });
+  const w = await createWorld(t);
+  const staff = await w.as.admin.call<{ items: Array<{ accountId: string; username: string }> }>(
+    'GET',
+    `/api/v1/institutions/${w.institutionId}/staff`,
+  );
+  const managerId = staff.items.find((s) => s.username === w.usernames.manager)!.accountId;
+  const first = chinaDate(8);
+  const c = await w.as.manager.call<ClassView>('POST', `/api/v1/institutions/${w.institutionId}/classes`, {
+    body: {
+      trainingItemId: w.theoryItemId,
+      code: `L-${w.code}`,
+      name: '直播测试班',
+      plan: planFor(w.instructorId, managerId, first),
+    },
+  });
+  await w.as.manager.raw('POST', `/api/v1/classes/${c.id}/roster/import`, {
+    rawBody: rosterCsv(trainees(3, 300)),
+    headers: { 'content-type': 'text/csv' },
+  });
+  const slips = await w.as.manager.call<{
+    issued: Array<{ username: string; name: string; oneTimePassword: string }>;
+  }>('POST', `/api/v1/classes/${c.id}/accounts/issue`);
+  for (const s of slips.issued) await signIn(t.client, s.username, s.oneTimePassword);
+  await w.as.manager.call('POST', `/api/v1/classes/${c.id}/plan/file`);
+  await w.as.officer.call('POST', `/api/v1/classes/${c.id}/plan/review`, { body: { decision: 'confirm' } });
+  clock.set(china(first, '08:25:00'));
+  const browser = await launchChromium();
+  return {
+    t,
+    live,
+    w,
+    classId: c.id,
+    sessionId: c.current.sessions[0]!.id,
+    trainees: slips.issued.map((s) => ({ username: s.username, name: s.name })),
+    browser,
+    async close() {
+      await browser.close();
+      await live.close();
+      await worker.close();
+      await t.close();
+    },
+  };
+}
+
+/** Signs in through the API and opens the live room page in its own browser context. */
+export async function openRoom(
+  room: Classroom,
+  username: string,
+  opts: { noCamera?: boolean; password?: string } = {},
+): Promise<Page> {
+  const page = await signedInPage(room.t, room.browser, username, opts);
+  await page.goto(`${room.t.baseUrl}/app/room.html?class=${room.classId}&session=${room.sessionId}&lite=1`);
+  return page;
+}
+
+/** A page in its own browser context, signed in as `username` (token in sessionStorage, as the web client keeps it). */
+export async function signedInPage(
+  t: TestApp,
+  browser: Browser,
+  username: string,
+  opts: { noCamera?: boolean; password?: string } = {},
+): Promise<Page> {
+  const pair = await t.client.auth.login({ username, password: opts.password ?? NEW_PASSWORD });
+  const context = await browser.newContext();
+  // These callbacks run in the page, where the DOM exists; node's types do not know it.
+  type PageGlobals = {
+    sessionStorage: { setItem(k: string, v: string): void };
+    navigator: { mediaDevices: { getUserMedia(c?: { audio?: unknown; video?: unknown }): Promise<unknown> } };
+  };
+  await context.addInitScript(
+    (token: string) => (globalThis as unknown as PageGlobals).sessionStorage.setItem('accessToken', token),
+    pair.accessToken,
+  );
+  if (opts.noCamera)
+    // A laptop without a camera: the browser offers a microphone only.
+    await context.addInitScript(() => {
+      const media = (globalThis as unknown as PageGlobals).navigator.mediaDevices;
+      const original = media.getUserMedia.bind(media);
+      media.getUserMedia = (c) => original({ audio: c?.audio ?? true, video: false });
+    });
+  return context.newPage();
+}
+
+type LiveWindow = {
+  __live: {
+    state: string;
+    stats(): Promise<Array<{ peerId: string; source: string; kind: string; framesDecoded: number }>>;
+    peers: Map<string, { name: string; role: string }>;
+    observers: number;
+  };
+};
+
+export const liveState = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as LiveWindow).__live.state);
+export const waitState = (page: Page, state: string, timeout = 20_000) =>
+  page.waitForFunction((s) => (globalThis as unknown as LiveWindow).__live?.state === s, state, { timeout });
+
+/** Decoded video frames per (peer, source) as the page's receivers report them. */
+export const framesBy = async (page: Page) =>
+  Object.fromEntries(
+    (await page.evaluate(() => (globalThis as unknown as LiveWindow).__live.stats()))
+      .filter((s) => s.kind === 'video')
+      .map((s) => [`${s.peerId}:${s.source}`, s.framesDecoded]),
+  );
+
+/** Waits until the session's recording has its replay (or failed), as the worker leaves it. */
+export async function waitRecording(room: Classroom, timeout = 60_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const rec = await room.t.app.core.recordings.get(room.sessionId);
+    if (rec && (rec.status === 'ready' || rec.status === 'failed')) return rec;
+    if (Date.now() > end) throw new Error(`recording not processed: ${rec?.status ?? 'none'}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Waits until every listed video key has decoded more frames than `after` (or any, when absent). */
+export async function waitFramesRising(
+  page: Page,
+  keys: string[],
+  after: Record<string, number> = {},
+  timeout = 20_000,
+) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const now = await framesBy(page);
+    if (keys.every((k) => (now[k] ?? 0) > (after[k] ?? 0))) return now;
+    if (Date.now() > end)
+      throw new Error(
+        `frames not rising for ${keys.filter((k) => (now[k] ?? 0) <= (after[k] ?? 0)).join(', ')}: ${JSON.stringify(now)}`,
+      );
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export const peerNames = (page: Page) =>
+  page.evaluate(() =>
+    [...(globalThis as unknown as LiveWindow).__live.peers.values()].map((p) => `${p.role}:${p.name}`),
+  );

@@ -1,0 +1,205 @@
+import type { Page } from 'playwright-core';
+import {
+  waitRecording,
+  openRoom,
+  peerNames,
+  startClassroom,
+  waitFramesRising,
+  waitState,
+  type Classroom,
+} from '../helpers/classroom';
+
+/**
+ * One instructor, three trainees and one officer in a live session, in real Chromium with fake
+ * camera and microphone, through the real mediasoup worker.
+ */
+let room: Classroom;
+let instructor: Page;
+let trainees: Page[];
+let officer: Page;
+let ids: { instructor: string; trainees: string[] };
+
+beforeAll(async () => {
+  room = await startClassroom();
+  instructor = await openRoom(room, room.w.usernames.instructor);
+  await waitState(instructor, 'joined');
+  trainees = [];
+  for (const t of room.trainees) trainees.push(await openRoom(room, t.username));
+  for (const p of trainees) await waitState(p, 'joined');
+  officer = await openRoom(room, room.w.usernames.officer);
+  await waitState(officer, 'joined');
+  const me = async (p: Page) =>
+    p.evaluate(() => (globalThis as unknown as { __live: { self: { id: string } } }).__live.self.id);
+  ids = { instructor: await me(instructor), trainees: await Promise.all(trainees.map(me)) };
+}, 120_000);
+afterAll(() => room?.close(), 60_000);
+
+describe('live classroom', () => {
+  it("[JS-8] [JS-7.1] trainees decode the instructor's video, and frames keep rising", async () => {
+    for (const p of trainees) {
+      const first = await waitFramesRising(p, [`${ids.instructor}:camera`]);
+      await waitFramesRising(p, [`${ids.instructor}:camera`], first);
+    }
+  });
+
+  it("[JS-8] the instructor receives every trainee's video", async () => {
+    await waitFramesRising(
+      instructor,
+      ids.trainees.map((id) => `${id}:camera`),
+    );
+  });
+
+  it('[JS-16] the officer receives the streams, publishes nothing, and is absent from the trainees\' participant list; the instructor sees "observer present"', async () => {
+    await waitFramesRising(officer, [
+      `${ids.instructor}:camera`,
+      ...ids.trainees.map((id) => `${id}:camera`),
+    ]);
+    const published = await officer.evaluate(
+      () => (globalThis as unknown as { __live: { producers: Map<string, unknown> } }).__live.producers.size,
+    );
+    expect(published).toBe(0);
+    for (const p of trainees) expect((await peerNames(p)).some((n) => n.startsWith('observer:'))).toBe(false);
+    expect(
+      await instructor.evaluate(
+        () => (globalThis as unknown as { __live: { observers: number } }).__live.observers,
+      ),
+    ).toBe(1);
+    const sitIns = await room.w.as.admin.institutions.auditEvents(room.w.institutionId, {
+      action: 'live.observer_grant',
+    });
+    expect(sitIns.items.some((e) => e.targetId === room.sessionId)).toBe(true);
+  });
+
+  it('[TM-2] trainees enter muted and cannot unmute until the instructor allows it', async () => {
+    const result = await trainees[0]!.evaluate(async () => {
+      const live = (
+        globalThis as unknown as {
+          __live: {
+            producers: Map<string, { id: string; paused: boolean }>;
+            request(n: string, d: unknown): Promise<unknown>;
+          };
+        }
+      ).__live;
+      const mic = live.producers.get('mic')!;
+      try {
+        await live.request('producer.resume', { producerId: mic.id });
+        return 'resumed';
+      } catch (e) {
+        return (e as { data: { code: string } }).data.code;
+      }
+    });
+    expect(result).toBe('FORBIDDEN');
+  });
+
+  it('[JS-6] [JS-11.3] a trainee who is not on the roster gets no grant and never reaches the room', async () => {
+    const outsider = await openRoom(room, room.w.usernames.trainee);
+    await waitState(outsider, 'refused');
+    // The class is outside this trainee's scope altogether (SEC-1), so the API answers as if it did not exist.
+    expect(
+      await outsider.evaluate(
+        () => (globalThis as unknown as { __live: { lastError: { code: string } } }).__live.lastError.code,
+      ),
+    ).toBe('NOT_FOUND');
+    expect(room.live.signaling.rooms.get(room.sessionId)!.peers.size).toBe(5);
+    await outsider.context().close();
+  });
+
+  it('[JS-8] a trainee without a camera is not present; the others are', async () => {
+    // Trainee 3 reconnects from a laptop without a camera (TM-3: the new connection replaces the old).
+    const old = trainees[2]!;
+    const camless = await openRoom(room, room.trainees[2]!.username, { noCamera: true });
+    await waitState(camless, 'joined');
+    await waitState(old, 'removed');
+    await new Promise((r) => setTimeout(r, 500));
+    const presence = await room.w.as.manager.call<{ items: Array<{ accountId: string; present: boolean }> }>(
+      'GET',
+      `/api/v1/classes/${room.classId}/sessions/${room.sessionId}/presence`,
+    );
+    const byId = new Map(presence.items.map((p) => [p.accountId, p.present]));
+    expect(byId.get(ids.trainees[0]!)).toBe(true);
+    expect(byId.get(ids.trainees[1]!)).toBe(true);
+    expect(byId.get(ids.trainees[2]!)).toBe(false);
+    trainees[2] = camless;
+  });
+
+  it('[TM-3] a second login of one trainee ends the first connection', async () => {
+    const first = trainees[0]!;
+    const second = await openRoom(room, room.trainees[0]!.username);
+    await waitState(second, 'joined');
+    await waitState(first, 'removed');
+    await waitFramesRising(second, [`${ids.instructor}:camera`]);
+    trainees[0] = second;
+  });
+
+  it("[VC-3] ending the session for all closes everyone's connection and is recorded", async () => {
+    await instructor.evaluate(() =>
+      (
+        globalThis as unknown as { __live: { request(n: string, d: unknown): Promise<unknown> } }
+      ).__live.request('session.end', {}),
+    );
+    for (const p of [instructor, ...trainees, officer]) await waitState(p, 'ended');
+    const ended = await room.w.as.officer.institutions.auditEvents(room.w.institutionId, {
+      action: 'live.session_ended',
+    });
+    expect(ended.items.some((e) => e.targetId === room.sessionId)).toBe(true);
+    // Nobody can come back into an ended session.
+    const late = await openRoom(room, room.trainees[1]!.username);
+    await waitState(late, 'refused');
+  });
+});
+
+describe('recording and replay', () => {
+  it('[JS-8] [VC-2] the whole session was recorded without pause: hashed segments, and one replay file of the expected duration (ffprobe)', async () => {
+    const rec = await waitRecording(room);
+    expect(rec.status).toBe('ready');
+    const m = rec.manifest as {
+      startedAt: string;
+      endedAt: string;
+      segments: Array<{ sha256: string | null; startedAt: string; endedAt: string }>;
+      gaps: unknown[];
+    };
+    expect(m.segments.length).toBeGreaterThanOrEqual(1);
+    for (const s of m.segments) expect(s.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const recordedS = (Date.parse(m.endedAt) - Date.parse(m.startedAt)) / 1000;
+    expect(recordedS).toBeGreaterThan(5);
+    const { probeDuration, sha256File } = await import('@seafarer/media');
+    const file = `${room.t.config.STORAGE_DIR}/${rec.replayKey}`;
+    const duration = await probeDuration(file);
+    expect(Math.abs(duration - recordedS)).toBeLessThan(3);
+    expect(rec.replayDurationS).toBeCloseTo(duration, 1);
+    expect(await sha256File(file)).toBe(rec.replaySha256);
+  });
+
+  it('[TM-4] [JS-7.1] a trainee cannot fetch the replay without a valid signed URL, may watch with one (range requests), but not download', async () => {
+    const forged = await fetch(`${room.t.baseUrl}/replay/${room.sessionId}.x.9999999999.1.forged`);
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toMatchObject({ code: 'TOKEN_INVALID' });
+    const trainee = await room.t.client.auth.login({
+      username: room.trainees[1]!.username,
+      password: 'Lighthouse-Keeper-2027',
+    });
+    const api = room.t.client.withToken(trainee.accessToken);
+    const { url } = await api.call<{ url: string }>(
+      'POST',
+      `/api/v1/classes/${room.classId}/sessions/${room.sessionId}/replay-url`,
+    );
+    const part = await fetch(`${room.t.baseUrl}${url}`, { headers: { range: 'bytes=0-1023' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toMatch(/^bytes 0-1023\/\d+$/);
+    expect((await part.arrayBuffer()).byteLength).toBe(1024);
+    expect((await fetch(`${room.t.baseUrl}${url}?download=1`)).status).toBe(403);
+    const tampered = url.replace(/\.0\.([^.]+)$/, '.1.$1');
+    expect((await fetch(`${room.t.baseUrl}${tampered}?download=1`)).status).toBe(401);
+    const manager = await room.w.as.manager.call<{ url: string }>(
+      'POST',
+      `/api/v1/classes/${room.classId}/sessions/${room.sessionId}/replay-url`,
+    );
+    const download = await fetch(`${room.t.baseUrl}${manager.url}?download=1`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toContain('attachment');
+    const issued = await room.w.as.officer.institutions.auditEvents(room.w.institutionId, {
+      action: 'recording.replay_url_issued',
+    });
+    expect(issued.items.length).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -131,6 +131,103 @@ describe('live classroom', () => {
     trainees[0] = second;
   });
 
+  it('[VC-1] the instructor puts a trainee on the main picture for everyone, and takes it back', async () => {
+    type W = {
+      __live: {
+        request(n: string, d: unknown): Promise<unknown>;
+        main: { source: string; peerId: string | null };
+      };
+    };
+    const star = ids.trainees[1]!;
+    await instructor.evaluate(
+      (id) => (globalThis as unknown as W).__live.request('main.set', { source: 'trainee', peerId: id }),
+      star,
+    );
+    const viewer = trainees[0]!;
+    await viewer.waitForFunction((id) => (globalThis as unknown as W).__live.main.peerId === id, star);
+    await waitFramesRising(viewer, [`${star}:camera`]);
+    await instructor.evaluate(() =>
+      (globalThis as unknown as W).__live.request('main.set', { source: 'camera' }),
+    );
+    await viewer.waitForFunction(() => (globalThis as unknown as W).__live.main.source === 'camera');
+    // The trainee's camera is no longer sent to other trainees.
+    await viewer.waitForFunction(
+      (id) =>
+        ![
+          ...(
+            globalThis as unknown as { __live: { remote: Map<string, { peerId: string; source: string }> } }
+          ).__live.remote.values(),
+        ].some((r) => r.peerId === id && r.source === 'camera'),
+      star,
+    );
+  });
+
+  it('[TM-2] the instructor lets a trainee speak, and mutes them again', async () => {
+    type W = {
+      __live: {
+        micAllowed: boolean;
+        producers: Map<string, { id: string; paused: boolean }>;
+        request(n: string, d: unknown): Promise<unknown>;
+        setMic(on: boolean): Promise<void>;
+      };
+    };
+    const speaker = trainees[1]!;
+    await instructor.evaluate(
+      (id) => (globalThis as unknown as W).__live.request('peer.allowMic', { peerId: id, allowed: true }),
+      ids.trainees[1],
+    );
+    await speaker.waitForFunction(() => (globalThis as unknown as W).__live.micAllowed);
+    await speaker.evaluate(() => (globalThis as unknown as W).__live.setMic(true));
+    expect(
+      await speaker.evaluate(() => (globalThis as unknown as W).__live.producers.get('mic')!.paused),
+    ).toBe(false);
+    await instructor.evaluate(
+      (id) => (globalThis as unknown as W).__live.request('peer.mute', { peerId: id }),
+      ids.trainees[1],
+    );
+    await speaker.waitForFunction(() => !(globalThis as unknown as W).__live.micAllowed);
+    const muted = await room.w.as.officer.institutions.auditEvents(room.w.institutionId, {
+      action: 'live.peer_muted',
+    });
+    expect(muted.items.some((e) => (e.data as { peerId: string }).peerId === ids.trainees[1])).toBe(true);
+  });
+
+  it('[JS-7.1] chat, questions with their answered state, and raised hands are persisted', async () => {
+    type W = { __live: { request<T>(n: string, d: unknown): Promise<T> } };
+    await trainees[0]!.evaluate(() =>
+      (globalThis as unknown as W).__live.request('chat.send', { text: '老师好，声音清楚' }),
+    );
+    const { id } = await trainees[0]!.evaluate(() =>
+      (globalThis as unknown as W).__live.request<{ id: string }>('question.ask', {
+        text: '救生衣穿着顺序是什么？',
+      }),
+    );
+    await trainees[0]!.evaluate(() =>
+      (globalThis as unknown as W).__live.request('hand.raise', { raised: true }),
+    );
+    await instructor.evaluate(
+      (q) => (globalThis as unknown as W).__live.request('question.answer', { questionId: q }),
+      id,
+    );
+    const { items } = await room.w.as.manager.call<{
+      items: Array<{ kind: string; text: string | null; answeredAt: string | null }>;
+    }>('GET', `/api/v1/classes/${room.classId}/sessions/${room.sessionId}/interactions`);
+    expect(items.find((i) => i.kind === 'chat')?.text).toBe('老师好，声音清楚');
+    expect(items.find((i) => i.kind === 'question')).toMatchObject({
+      text: '救生衣穿着顺序是什么？',
+      answeredAt: expect.any(String),
+    });
+    expect(items.some((i) => i.kind === 'hand')).toBe(true);
+    // Observers read, but do not speak in the room.
+    const officerChat = await officer.evaluate(() =>
+      (globalThis as unknown as W).__live.request('chat.send', { text: 'x' }).then(
+        () => 'sent',
+        (e: { data: { code: string } }) => e.data.code,
+      ),
+    );
+    expect(officerChat).toBe('FORBIDDEN');
+  });
+
   it("[VC-3] ending the session for all closes everyone's connection and is recorded", async () => {
     await instructor.evaluate(() =>
       (

@@ -55,7 +55,8 @@ start_private_postgres() {
     # PostgreSQL refuses to run as root: run it as the postgres user, with its files somewhere that user
     # can reach (a checkout under a private temp directory is not).
     id postgres >/dev/null 2>&1 || die "no postgres user; install the postgresql package"
-    run=(runuser -u postgres --)
+    # From / so runuser does not complain about a working directory postgres may not enter.
+    run=(env -C / runuser -u postgres --)
     if ! runuser -u postgres -- test -x "$DATA_DIR"; then
       local alt="/var/tmp/seafarer-pg-$(echo "$ROOT" | sha256sum | cut -c1-12)"
       mkdir -p "$alt"; chown postgres "$alt"

@@ -12,6 +12,7 @@ import {
   type DbOrTx,
 } from '@seafarer/db';
 import { and } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Role } from '@seafarer/contracts';
 import type { Actor } from '../shared/context';
 import { AppError } from '../shared/errors';
@@ -62,6 +63,20 @@ const base = (db: DbOrTx) =>
     .from(institutions)
     .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId));
 
+/** `table` joined to its institution and that institution's jurisdiction, selecting the scope columns plus `extra`. */
+function withInstitution<E extends Record<string, PgColumn>>(
+  db: DbOrTx,
+  extra: E,
+  table: PgTable,
+  institutionColumn: PgColumn,
+) {
+  return db
+    .select({ ...cols, ...extra })
+    .from(table)
+    .innerJoin(institutions, eq(institutions.id, institutionColumn))
+    .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId));
+}
+
 const resolvers: Record<ScopeKind, (db: DbOrTx, id: string) => Promise<ScopeTarget | undefined>> = {
   institution: async (db, id) => (await base(db).where(eq(institutions.id, id)).limit(1))[0],
   licence: async (db, id) =>
@@ -87,42 +102,41 @@ const resolvers: Record<ScopeKind, (db: DbOrTx, id: string) => Promise<ScopeTarg
     )[0],
   class: async (db, id) =>
     (
-      await db
-        .select({ ...cols, classId: classes.id })
-        .from(classes)
-        .innerJoin(institutions, eq(institutions.id, classes.institutionId))
-        .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId))
+      await withInstitution(db, { classId: classes.id }, classes, classes.institutionId)
         .where(eq(classes.id, id))
         .limit(1)
     )[0],
   rosterEntry: async (db, id) =>
     (
-      await db
-        .select({ ...cols, classId: rosterEntries.classId, ownerAccountId: rosterEntries.accountId })
-        .from(rosterEntries)
-        .innerJoin(institutions, eq(institutions.id, rosterEntries.institutionId))
-        .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId))
+      await withInstitution(
+        db,
+        { classId: rosterEntries.classId, ownerAccountId: rosterEntries.accountId },
+        rosterEntries,
+        rosterEntries.institutionId,
+      )
         .where(eq(rosterEntries.id, id))
         .limit(1)
     )[0],
   verification: async (db, id) =>
     (
-      await db
-        .select({ ...cols, classId: identityVerifications.classId, ownerAccountId: rosterEntries.accountId })
-        .from(identityVerifications)
-        .innerJoin(rosterEntries, eq(rosterEntries.id, identityVerifications.rosterEntryId))
-        .innerJoin(institutions, eq(institutions.id, rosterEntries.institutionId))
-        .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId))
+      await withInstitution(
+        db,
+        { classId: identityVerifications.classId, ownerAccountId: rosterEntries.accountId },
+        rosterEntries,
+        rosterEntries.institutionId,
+      )
+        .innerJoin(identityVerifications, eq(identityVerifications.rosterEntryId, rosterEntries.id))
         .where(eq(identityVerifications.id, id))
         .limit(1)
     )[0],
   evidence: async (db, id) =>
     (
-      await db
-        .select({ ...cols, classId: evidenceFiles.classId })
-        .from(evidenceFiles)
-        .innerJoin(institutions, eq(institutions.id, evidenceFiles.institutionId))
-        .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId))
+      await withInstitution(
+        db,
+        { classId: evidenceFiles.classId },
+        evidenceFiles,
+        evidenceFiles.institutionId,
+      )
         .where(eq(evidenceFiles.id, id))
         .limit(1)
     )[0],

@@ -27,7 +27,7 @@ export const updateVerification = (
   v: Partial<typeof identityVerifications.$inferInsert>,
 ) => db.update(identityVerifications).set(v).where(eq(identityVerifications.id, id));
 
-export const listVerifications = (db: DbOrTx, classId: string) =>
+const verificationView = (db: DbOrTx) =>
   db
     .select({
       v: identityVerifications,
@@ -35,19 +35,11 @@ export const listVerifications = (db: DbOrTx, classId: string) =>
       idNumberMasked: rosterEntries.idNumberMasked,
     })
     .from(identityVerifications)
-    .innerJoin(rosterEntries, eq(rosterEntries.id, identityVerifications.rosterEntryId))
+    .innerJoin(rosterEntries, eq(rosterEntries.id, identityVerifications.rosterEntryId));
+
+export const listVerifications = (db: DbOrTx, classId: string) =>
+  verificationView(db)
     .where(eq(identityVerifications.classId, classId))
     .orderBy(desc(identityVerifications.createdAt));
 export const findVerificationView = async (db: DbOrTx, id: string) =>
-  (
-    await db
-      .select({
-        v: identityVerifications,
-        name: rosterEntries.name,
-        idNumberMasked: rosterEntries.idNumberMasked,
-      })
-      .from(identityVerifications)
-      .innerJoin(rosterEntries, eq(rosterEntries.id, identityVerifications.rosterEntryId))
-      .where(eq(identityVerifications.id, id))
-      .limit(1)
-  )[0];
+  (await verificationView(db).where(eq(identityVerifications.id, id)).limit(1))[0];

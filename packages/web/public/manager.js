@@ -1,10 +1,7 @@
 // Class manager / institution admin: classes of the institution, plan editor, filing, roster, trainee
 // accounts, identity review and the class group chat. Hash routes: #/  #/new  #/class/:id[/tab]  #/class/:id/edit
 import {
-  EDUCATION,
   FILING_STATES,
-  IDENTITY_STATUSES,
-  ID_TYPES,
   actionButton,
   addDays,
   badge,
@@ -29,6 +26,7 @@ import {
   renderVerifications,
   renderVersions,
   revokeObjectUrls,
+  rosterTable,
   showDiff,
   tabs,
 } from './ui.js';
@@ -967,48 +965,13 @@ async function rosterTab(panel, cls, seq) {
       return;
     }
     if (stale(seq)) return;
-    if (items.length === 0) {
-      listBox.replaceChildren(h('p', { class: 'muted' }, '名册为空 The roster is empty'));
-      return;
-    }
-    listBox.replaceChildren(
-      h(
-        'div',
-        { class: 'table-wrap' },
-        h(
-          'table',
-          {},
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              [
-                '#',
-                '姓名 Name',
-                '证件 ID',
-                '手机 Phone',
-                '学历 Education',
-                '账户 Account',
-                '证件照 ID photo',
-                '身份核验 Identity',
-              ].map((t) => h('th', {}, t)),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            items.map((r, i) => rosterRow(r, i)),
-          ),
-        ),
-      ),
-    );
+    listBox.replaceChildren(rosterTable(items, { withAccount: true, photoCell: idPhotoCell }));
   }
   loadRoster();
 }
 
-function rosterRow(r, i) {
+/** The ID-photo cell with its upload control. */
+function idPhotoCell(r) {
   const photoCell = h('td', {});
   const renderPhoto = (has) => {
     const input = h('input', {
@@ -1041,18 +1004,7 @@ function rosterRow(r, i) {
     photoCell.replaceChildren(status, label, input, err);
   };
   renderPhoto(r.hasIdPhoto);
-  return h(
-    'tr',
-    {},
-    h('td', {}, String(i + 1)),
-    h('td', {}, r.name),
-    h('td', { class: 'nowrap' }, `${ID_TYPES[r.idType] ?? r.idType ?? ''} ${r.idNumberMasked}`),
-    h('td', { class: 'nowrap' }, r.phoneMasked ?? ''),
-    h('td', {}, EDUCATION[r.education] ?? r.education ?? ''),
-    h('td', { class: 'nowrap' }, r.username ?? '—'),
-    photoCell,
-    h('td', {}, r.identityStatus ? badge(r.identityStatus, IDENTITY_STATUSES) : '—'),
-  );
+  return photoCell;
 }
 
 function rowErrorTable(errors) {

@@ -2,9 +2,6 @@
 // detail with the plan, versions and diff, confirm / reject, roster and identity verifications (read-only).
 // Hash routes: #/  #/class/:id[/tab]
 import {
-  EDUCATION,
-  IDENTITY_STATUSES,
-  ID_TYPES,
   actionButton,
   badge,
   call,
@@ -26,6 +23,7 @@ import {
   renderVerifications,
   renderVersions,
   revokeObjectUrls,
+  rosterTable,
   showDiff,
   tabs,
 } from './ui.js';
@@ -446,56 +444,7 @@ async function rosterTab(panel, cls, seq) {
   try {
     const items = (await call('GET', `/classes/${cls.id}/roster`)).items;
     if (stale(seq)) return;
-    box.replaceChildren(
-      items.length === 0
-        ? h('p', { class: 'muted' }, '名册为空 The roster is empty')
-        : h(
-            'div',
-            { class: 'table-wrap' },
-            h(
-              'table',
-              {},
-              h(
-                'thead',
-                {},
-                h(
-                  'tr',
-                  {},
-                  [
-                    '#',
-                    '姓名 Name',
-                    '证件 ID',
-                    '手机 Phone',
-                    '学历 Education',
-                    '证件照 ID photo',
-                    '身份核验 Identity',
-                  ].map((t) => h('th', {}, t)),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                items.map((r, i) =>
-                  h(
-                    'tr',
-                    {},
-                    h('td', {}, String(i + 1)),
-                    h('td', {}, r.name),
-                    h(
-                      'td',
-                      { class: 'nowrap' },
-                      `${ID_TYPES[r.idType] ?? r.idType ?? ''} ${r.idNumberMasked}`,
-                    ),
-                    h('td', { class: 'nowrap' }, r.phoneMasked ?? ''),
-                    h('td', {}, EDUCATION[r.education] ?? r.education ?? ''),
-                    h('td', {}, r.hasIdPhoto ? '✓' : '✗'),
-                    h('td', {}, r.identityStatus ? badge(r.identityStatus, IDENTITY_STATUSES) : '—'),
-                  ),
-                ),
-              ),
-            ),
-          ),
-    );
+    box.replaceChildren(rosterTable(items));
   } catch (e) {
     showError(box, e);
   }

@@ -1,6 +1,8 @@
 // Pieces shared by the manager and officer pages: header and notification bell, plan and diff
 // rendering, version list, identity verifications with the evidence viewer.
 import {
+  EDUCATION,
+  ID_TYPES,
   IDENTITY_STATUSES,
   VERSION_STATUSES,
   addDays,
@@ -609,4 +611,55 @@ export function tabs(defs, { onChange } = {}) {
     panels.append(panel);
   }
   return { el: h('div', {}, bar, panels), select };
+}
+
+// ---------- roster ----------
+
+/**
+ * The roster as a table, with ID numbers and phones masked as the API sends them (SEC-3).
+ * `withAccount` adds the issued username; `photoCell(r)` replaces the plain ✓/✗ of the ID-photo column.
+ */
+export function rosterTable(items, { withAccount = false, photoCell = null } = {}) {
+  if (items.length === 0) return h('p', { class: 'muted' }, '名册为空 The roster is empty');
+  const titles = [
+    '#',
+    '姓名 Name',
+    '证件 ID',
+    '手机 Phone',
+    '学历 Education',
+    ...(withAccount ? ['账户 Account'] : []),
+    '证件照 ID photo',
+    '身份核验 Identity',
+  ];
+  const row = (r, i) =>
+    h(
+      'tr',
+      {},
+      h('td', {}, String(i + 1)),
+      h('td', {}, r.name),
+      h('td', { class: 'nowrap' }, `${ID_TYPES[r.idType] ?? r.idType ?? ''} ${r.idNumberMasked}`),
+      h('td', { class: 'nowrap' }, r.phoneMasked ?? ''),
+      h('td', {}, EDUCATION[r.education] ?? r.education ?? ''),
+      ...(withAccount ? [h('td', { class: 'nowrap' }, r.username ?? '—')] : []),
+      photoCell ? photoCell(r) : h('td', {}, r.hasIdPhoto ? '✓' : '✗'),
+      h('td', {}, r.identityStatus ? badge(r.identityStatus, IDENTITY_STATUSES) : '—'),
+    );
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      {},
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          titles.map((t) => h('th', {}, t)),
+        ),
+      ),
+      h('tbody', {}, items.map(row)),
+    ),
+  );
 }

@@ -1,0 +1,58 @@
+import type { Browser } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { launchChromium, signedInPage } from '../helpers/classroom';
+import { rosterCsv, trainees } from '../helpers/roster';
+import { createWorld, type World } from '../helpers/world';
+
+/** The reference client's manager and officer pages, in real Chromium against the real API. */
+let t: TestApp;
+let w: World;
+let browser: Browser;
+const people = trainees(2, 900);
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await createWorld(t);
+  await w.as.manager.raw('POST', `/api/v1/classes/${w.classId}/roster/import`, { rawBody: rosterCsv(people), headers: { 'content-type': 'text/csv' } });
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser.close();
+  await t.close();
+});
+
+async function rosterPage(username: string, page: 'manager' | 'officer') {
+  const p = await signedInPage(t, browser, username);
+  const errors: string[] = [];
+  p.on('pageerror', (e) => errors.push(e.message));
+  p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await p.goto(`${t.baseUrl}/app/${page}.html#/class/${w.classId}/roster`);
+  await p.waitForSelector(`text=${people[1]!.name}`, { timeout: 20_000 });
+  return { p, errors, text: await p.innerText('body') };
+}
+
+describe('manager and officer pages', () => {
+  it('[JS-12] [SEC-3] the class manager sees the roster with masked ID numbers and phones, and the ID-photo upload', async () => {
+    const { p, errors, text } = await rosterPage(w.usernames.manager, 'manager');
+    for (const r of people) {
+      expect(text).toContain(r.name);
+      expect(text).toContain(`${r.idNumber.slice(0, 4)}**********${r.idNumber.slice(-4)}`);
+      expect(text).not.toContain(r.idNumber);
+      expect(text).not.toContain(r.phone);
+    }
+    expect(await p.locator('input[type=file][accept="image/jpeg,image/png"]').count()).toBe(people.length);
+    expect(errors).toEqual([]);
+    await p.screenshot({ path: 'test-results/manager-roster.png', fullPage: true });
+    await p.context().close();
+  });
+
+  it('[JS-16] [SEC-3] the officer reads the same roster, masked, without upload controls', async () => {
+    const { p, errors, text } = await rosterPage(w.usernames.officer, 'officer');
+    for (const r of people) {
+      expect(text).toContain(r.name);
+      expect(text).not.toContain(r.idNumber);
+    }
+    expect(await p.locator('input[type=file]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await p.context().close();
+  });
+});

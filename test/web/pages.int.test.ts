@@ -12,7 +12,10 @@ const people = trainees(2, 900);
 beforeAll(async () => {
   t = await startTestApp();
   w = await createWorld(t);
-  await w.as.manager.raw('POST', `/api/v1/classes/${w.classId}/roster/import`, { rawBody: rosterCsv(people), headers: { 'content-type': 'text/csv' } });
+  await w.as.manager.raw('POST', `/api/v1/classes/${w.classId}/roster/import`, {
+    rawBody: rosterCsv(people),
+    headers: { 'content-type': 'text/csv' },
+  });
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
@@ -53,6 +56,34 @@ describe('manager and officer pages', () => {
     }
     expect(await p.locator('input[type=file]').count()).toBe(0);
     expect(errors).toEqual([]);
+    await p.context().close();
+  });
+});
+
+describe('trainee landing page', () => {
+  it('[JS-12] [JS-11.3] a trainee finds their confirmed session and the device check; outside the timetable the room says so plainly', async () => {
+    const slips = await w.as.manager.call<{ issued: Array<{ username: string; oneTimePassword: string }> }>(
+      'POST',
+      `/api/v1/classes/${w.classId}/accounts/issue`,
+    );
+    await w.as.manager.call('POST', `/api/v1/classes/${w.classId}/plan/file`);
+    await w.as.officer.call('POST', `/api/v1/classes/${w.classId}/plan/review`, {
+      body: { decision: 'confirm' },
+    });
+    const { signIn } = await import('../helpers/world');
+    await signIn(t.client, slips.issued[0]!.username, slips.issued[0]!.oneTimePassword);
+    const p = await signedInPage(t, browser, slips.issued[0]!.username);
+    await p.goto(`${t.baseUrl}/app/`);
+    const enter = p.locator(`a[href*="room.html?class=${w.classId}&session=${w.sessionId}"]`);
+    await enter.waitFor({ timeout: 20_000 });
+    expect(await p.locator('a[href="./device-check.html"]').count()).toBe(1);
+    await enter.click();
+    await p.waitForFunction(
+      () => (globalThis as unknown as { __live?: { state: string } }).__live?.state === 'refused',
+      undefined,
+      { timeout: 20_000 },
+    );
+    expect(await p.innerText('#state')).toContain('不在课表规定的上课时间内');
     await p.context().close();
   });
 });

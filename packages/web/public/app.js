@@ -46,8 +46,59 @@ async function home() {
         h('div', { class: 'hint' }, p.hint),
       ),
     );
+  if (me.roles.some((r) => r === 'trainee' || r === 'instructor'))
+    links.append(
+      h(
+        'li',
+        { class: 'primary-link' },
+        h('a', { href: './device-check.html', class: 'button secondary' }, '课前设备检测 Device check'),
+      ),
+    );
   links.append(h('li', {}, h('a', { href: '/docs' }, '接口文档 API documentation')));
   show('home');
+  liveSessions(me).catch((e) => showError($('sessions'), e));
+}
+
+/** Upcoming sessions of confirmed classes, each with the way into its live room. */
+async function liveSessions(me) {
+  const box = $('sessions');
+  let classes;
+  if (me.roles.includes('trainee')) classes = (await call('GET', '/me/classes')).items;
+  else if (me.institutionId) classes = (await call('GET', `/institutions/${me.institutionId}/classes`)).items;
+  else {
+    const institutions = (await call('GET', '/institutions')).items;
+    classes = (
+      await Promise.all(institutions.map((i) => call('GET', `/institutions/${i.id}/classes`)))
+    ).flatMap((r) => r.items);
+  }
+  const now = Date.now();
+  const rows = [];
+  for (const c of classes.filter((c) => c.filingState === 'confirmed')) {
+    const detail = await call('GET', `/classes/${c.id}`);
+    for (const s of detail.current.sessions
+      .filter((s) => Date.parse(s.endsAt) > now - 30 * 60_000)
+      .slice(0, 3))
+      rows.push({ c: detail, s });
+  }
+  rows.sort((a, b) => Date.parse(a.s.startsAt) - Date.parse(b.s.startsAt));
+  const verb = me.roles.includes('maritime_officer') ? '旁听 Sit in' : '进入课堂 Enter';
+  box.replaceChildren(
+    h('h3', {}, '直播课 Live sessions'),
+    rows.length === 0
+      ? h('p', { class: 'muted' }, '近期没有已确认的课次 No confirmed sessions coming up')
+      : h(
+          'ul',
+          {},
+          rows.map(({ c, s }) =>
+            h(
+              'li',
+              {},
+              `${s.date} ${s.start}–${s.end} · ${c.name} · ${s.topic} `,
+              h('a', { href: `./room.html?class=${c.id}&session=${s.id}`, class: 'button small' }, verb),
+            ),
+          ),
+        ),
+  );
 }
 
 $('login').addEventListener('submit', async (e) => {

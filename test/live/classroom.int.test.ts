@@ -70,6 +70,24 @@ describe('live classroom', () => {
     expect(sitIns.items.some((e) => e.targetId === room.sessionId)).toBe(true);
   });
 
+  it("[JS-8] simulcast: the instructor's trainee grid pulls the lowest layer, chosen from what the client reports", async () => {
+    const sfuRoom = room.live.signaling.rooms.get(room.sessionId)!;
+    const end = Date.now() + 15_000;
+    let layers: Array<number | undefined> = [];
+    while (Date.now() < end) {
+      const teacher = sfuRoom.peers.get(ids.instructor)!;
+      layers = [...teacher.consumers.values()]
+        .filter(
+          (c) =>
+            c.kind === 'video' && ids.trainees.includes(sfuRoom.findProducer(c.producerId)?.owner.id ?? ''),
+        )
+        .map((c) => (c.type === 'simulcast' ? c.preferredLayers?.spatialLayer : -1));
+      if (layers.length === ids.trainees.length && layers.every((l) => l === 0)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(layers).toEqual(ids.trainees.map(() => 0));
+  });
+
   it('[TM-2] trainees enter muted and cannot unmute until the instructor allows it', async () => {
     const result = await trainees[0]!.evaluate(async () => {
       const live = (

@@ -51,9 +51,14 @@ export const LiveRequests = {
   'chat.send': Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }) }),
   'question.ask': Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }) }),
   'question.answer': Type.Object({ questionId: Id }),
+  /** Every few seconds: the viewer's measured downlink and how wide each video is shown, per consumer. */
   'stats.report': Type.Object({
     bitrateKbps: Type.Optional(Type.Number({ minimum: 0 })),
-    viewWidth: Type.Optional(Type.Integer({ minimum: 0 })),
+    views: Type.Optional(
+      Type.Record(Type.String({ maxLength: 100 }), Type.Integer({ minimum: 0, maximum: 10_000 }), {
+        maxProperties: 500,
+      }),
+    ),
   }),
 } as const;
 export type LiveRequestName = keyof typeof LiveRequests;

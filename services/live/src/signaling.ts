@@ -58,6 +58,20 @@ const MAX_INCOMING_BITRATE = {
   observer: 0,
 } as const;
 
+/**
+ * The simulcast layer for a video shown `viewWidth` CSS pixels wide on a link of `bitrateKbps`:
+ * 0 ≈ 320 px, 1 ≈ 640 px, 2 ≈ 1280 px. Undefined when the viewer told us nothing.
+ */
+export function pickSpatialLayer(
+  viewWidth: number | undefined,
+  bitrateKbps: number | undefined,
+): number | undefined {
+  if (bitrateKbps !== undefined && bitrateKbps < 400) return 0;
+  if (viewWidth === undefined) return bitrateKbps !== undefined && bitrateKbps < 1200 ? 1 : undefined;
+  const byView = viewWidth <= 360 ? 0 : viewWidth <= 720 ? 1 : 2;
+  return bitrateKbps !== undefined && bitrateKbps < 1200 ? Math.min(byView, 1) : byView;
+}
+
 /** socket.io signaling for every room of this live node. Returns a handle to inspect and close rooms. */
 export function attachSignaling(deps: SignalingDeps) {
   const { io, pool, liveLog, redis, log } = deps;
@@ -465,11 +479,15 @@ export function attachSignaling(deps: SignalingDeps) {
       if (!consumer) throw new AppError('NOT_FOUND');
       if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer });
     });
-    on('stats.report', async ({ bitrateKbps }) => {
-      // A viewer on a thin link gets the lowest layer of every video (audio keeps priority).
-      if (bitrateKbps !== undefined && bitrateKbps < 400)
-        for (const consumer of peer.consumers.values())
-          if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer: 0 });
+    on('stats.report', async ({ bitrateKbps, views }) => {
+      // Each video gets the smallest simulcast layer that fills the box it is shown in; a thin downlink
+      // caps every video at the lowest layer (audio keeps priority regardless).
+      for (const consumer of peer.consumers.values()) {
+        if (consumer.type !== 'simulcast') continue;
+        const layer = pickSpatialLayer(views?.[consumer.id], bitrateKbps);
+        if (layer !== undefined && consumer.preferredLayers?.spatialLayer !== layer)
+          await consumer.setPreferredLayers({ spatialLayer: layer });
+      }
     });
 
     on('main.set', ({ source, peerId }) => {

@@ -172,6 +172,7 @@ export class LiveClient {
 
   private finish(state: 'ended' | 'removed', data: unknown) {
     this.state = state;
+    if (this.reportTimer) clearInterval(this.reportTimer);
     this.teardownTransports();
     this.localStream?.getTracks().forEach((track) => track.stop());
     this.socket?.disconnect();
@@ -267,6 +268,28 @@ export class LiveClient {
     this.state = 'joined';
     this.joinedAt.push(Date.now());
     this.opts.onChange();
+    this.reportTimer ??= setInterval(() => void this.report(), 5000);
+  }
+
+  /** Which box each remote video is shown in (set by the page) for layer selection. */
+  viewWidth: (consumerId: string) => number | undefined = () => undefined;
+  private reportTimer: ReturnType<typeof setInterval> | null = null;
+
+  /** Tells the SFU the downlink and the video sizes, so it sends each video's fitting simulcast layer. */
+  private async report() {
+    if (this.state !== 'joined' || !this.recv) return;
+    let bitrateKbps: number | undefined;
+    (await this.recv.getStats()).forEach(
+      (s: { type: string; nominated?: boolean; availableIncomingBitrate?: number }) => {
+        if (s.type === 'candidate-pair' && s.nominated && s.availableIncomingBitrate)
+          bitrateKbps = s.availableIncomingBitrate / 1000;
+      },
+    );
+    const views: Record<string, number> = {};
+    for (const [id, r] of this.remote) if (r.consumer.kind === 'video') views[id] = this.viewWidth(id) ?? 0;
+    await this.request('stats.report', { ...(bitrateKbps !== undefined && { bitrateKbps }), views }).catch(
+      () => undefined,
+    );
   }
 
   private async transport(direction: 'send' | 'recv'): Promise<ms.Transport> {

@@ -39,6 +39,11 @@ const client = new LiveClient({
   onEvent: (event, data) => onEvent(event, data),
 });
 (window as unknown as { __live: LiveClient }).__live = client;
+// The SFU picks each video's simulcast layer from the size it is actually shown at.
+client.viewWidth = (consumerId) => {
+  const el = videoEls.get(consumerId);
+  return el && el.isConnected ? Math.round(el.getBoundingClientRect().width * devicePixelRatio) : 0;
+};
 
 function onEvent<E extends keyof LiveEvents>(event: E, data: LiveEvents[E]) {
   if (event === 'chat.message') {

@@ -49,6 +49,8 @@ function errorOf(e: unknown): { code: string; message: { zh: string; en: string 
   return { code: 'INTERNAL', message: ERROR_MESSAGES.INTERNAL };
 }
 const endedKey = (sessionId: string) => `live:ended:${sessionId}`;
+/** Rooms close by themselves this long after the session's scheduled end (matches the API's join window). */
+const CLOSE_AFTER_END_MS = 30 * 60_000;
 const DROP_REASONS = new Set(['ping timeout', 'transport close', 'transport error']);
 // Per sending peer; the SFU protects itself and the other viewers from a runaway sender.
 const MAX_INCOMING_BITRATE = {
@@ -92,6 +94,9 @@ export function attachSignaling(deps: SignalingDeps) {
           cap: c.cap,
         });
         rooms.set(c.ses, room);
+        // Nobody ended it? The timetable does, half an hour after the scheduled end of the session.
+        const closeIn = c.end + CLOSE_AFTER_END_MS - deps.clock.now().getTime();
+        setTimeout(() => void closeAtTimetableEnd(room), Math.min(Math.max(closeIn, 0), 2 ** 31 - 1)).unref();
         await deps.hooks?.onRoomCreated?.(room);
         log.info({ classId: c.cls, sessionId: c.ses, workerPid: room.worker.pid }, 'room opened');
         return room;
@@ -180,6 +185,20 @@ export function attachSignaling(deps: SignalingDeps) {
     // Clients leave on 'session.ended'; a moment later the server closes whatever is still connected
     // (after the instructor's request has been answered).
     setTimeout(() => io.in(`ses:${room.sessionId}`).disconnectSockets(true), 1000).unref();
+  }
+
+  async function closeAtTimetableEnd(room: Room) {
+    if (room.ended || !rooms.has(room.sessionId)) return;
+    room.ended = true;
+    await redis.set(endedKey(room.sessionId), 'timetable', 'EX', 7 * 24 * 3600);
+    const at = deps.clock.now().toISOString();
+    for (const p of room.peers.values()) {
+      await presence(room, p, 'session.ended', { by: 'timetable' });
+      emitTo(p, 'session.ended', { by: '课表 Timetable', at });
+    }
+    await closeRoom(room);
+    setTimeout(() => io.in(`ses:${room.sessionId}`).disconnectSockets(true), 1000).unref();
+    log.info({ sessionId: room.sessionId }, 'room closed at the end of its timetable window');
   }
 
   async function closeRoom(room: Room) {

@@ -33,7 +33,7 @@ beforeAll(async () => {
     ids.trainees.map((id) => `${id}:camera`),
   );
 }, 120_000);
-afterAll(() => room?.close(), 60_000);
+afterAll(() => room?.close(), 180_000);
 
 const everyoneReceiving = async (since: Map<Page, Record<string, number>>) => {
   await Promise.all([
@@ -106,7 +106,7 @@ describe('recording across a worker death', () => {
         globalThis as unknown as { __live: { request(n: string, d: unknown): Promise<unknown> } }
       ).__live.request('session.end', {}),
     );
-    const rec = await waitRecording(room);
+    const rec = await waitRecording(room, 150_000);
     const m = rec.manifest as {
       segments: Array<{ startedAt: string; endedAt: string; reason: string }>;
       gaps: Array<{ from: string; to: string; reason: string }>;
@@ -118,5 +118,5 @@ describe('recording across a worker death', () => {
     expect(resumed).toBeDefined();
     expect(Date.parse(gap!.from)).toBeLessThanOrEqual(Date.parse(resumed!.startedAt));
     expect(rec.status).toBe('ready');
-  });
+  }, 180_000);
 });

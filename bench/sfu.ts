@@ -1,0 +1,577 @@
+/**
+ * SFU capacity benchmark: `npm run bench:sfu` -> bench/results/sfu.json. See bench/README.md.
+ *
+ * Options: --steps 25,50,100 (trainee counts to try, in order)  --window 12 (seconds measured per
+ * step)  --warmup 5  --budget 390 (seconds for the stepping)  --groups 10  --rounds 2 (Chromium
+ * join rounds)  --no-browser  --no-pin  --out <file>
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type * as Mediasoup from 'mediasoup';
+import { loadConfig } from '@seafarer/config';
+import { loadMediasoup } from '../services/live/src/media/mediasoup';
+import { Cleanup } from './lib/cleanup';
+import { nominalPps } from './lib/media';
+import { Sink } from './lib/sink';
+import {
+  INSTRUCTOR_CAMERA,
+  OPUS,
+  SyntheticClass,
+  TRAINEE_CAMERA,
+  type WindowResult,
+} from './lib/synthetic-class';
+import { affinityOf, endLeftoverChildren, pin, procCpuMs, round, sleep } from './lib/util';
+
+type Worker = Mediasoup.types.Worker;
+type SrtpCryptoSuite = Mediasoup.types.SrtpCryptoSuite;
+
+const ROOT = path.resolve(__dirname, '..');
+const CPU_LIMIT_PCT = 85;
+/** Other processes using this much of the SFU's (pinned) core make a failed step worth one retry. */
+const INTERFERENCE_RETRY_PCT = 15;
+const LOSS_LIMIT_PCT = 1;
+/** Generator side (generator worker + sink + this process, sharing one core when pinned). */
+const GENERATOR_SIDE_LIMIT_PCT = 90;
+const DEFAULT_STEPS = [25, 50, 100, 150, 200, 300, 400, 500, 600, 800, 1000];
+
+interface Args {
+  steps: number[];
+  window: number;
+  warmup: number;
+  budget: number;
+  groups: number;
+  rounds: number;
+  browser: boolean;
+  pin: boolean;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    steps: DEFAULT_STEPS,
+    window: 12,
+    warmup: 5,
+    budget: 390,
+    groups: 10,
+    rounds: 2,
+    browser: true,
+    pin: true,
+    out: path.join(__dirname, 'results', 'sfu.json'),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--steps') args.steps = value().split(',').map(Number);
+    else if (a === '--window') args.window = Number(value());
+    else if (a === '--warmup') args.warmup = Number(value());
+    else if (a === '--budget') args.budget = Number(value());
+    else if (a === '--groups') args.groups = Number(value());
+    else if (a === '--rounds') args.rounds = Number(value());
+    else if (a === '--out') args.out = path.resolve(value());
+    else if (a === '--no-browser') args.browser = false;
+    else if (a === '--no-pin') args.pin = false;
+    else throw new Error(`unknown option ${a}`);
+  }
+  return args;
+}
+
+const log = (msg: string) => process.stderr.write(`[bench:sfu] ${msg}\n`);
+
+/** Busy, stolen (by the hypervisor) and total jiffies per CPU from /proc/stat. */
+function cpuTimes(): Array<{ busy: number; steal: number; total: number }> {
+  try {
+    return readFileSync('/proc/stat', 'utf8')
+      .split('\n')
+      .filter((l) => /^cpu\d+ /.test(l))
+      .map((l) => {
+        const v = l.trim().split(/\s+/).slice(1).map(Number);
+        const idle = (v[3] ?? 0) + (v[4] ?? 0);
+        const total = v.slice(0, 8).reduce((x, y) => x + y, 0);
+        return { busy: total - idle, steal: v[7] ?? 0, total };
+      });
+  } catch {
+    return [];
+  }
+}
+
+interface CpuSample {
+  at: number;
+  sfuMs: number;
+  sfuSysMs: number;
+  genMs: number;
+  sinkMs: number;
+  nodeMs: number;
+  cores: Array<{ busy: number; steal: number; total: number }>;
+}
+
+async function cpuSample(sfu: Worker, gen: Worker, sink: Sink): Promise<CpuSample> {
+  const [s, g] = await Promise.all([sfu.getResourceUsage(), gen.getResourceUsage()]);
+  const node = process.cpuUsage();
+  return {
+    at: performance.now(),
+    sfuMs: s.ru_utime + s.ru_stime,
+    sfuSysMs: s.ru_stime,
+    genMs: g.ru_utime + g.ru_stime,
+    sinkMs: procCpuMs(sink.pid) ?? 0,
+    nodeMs: (node.user + node.system) / 1000,
+    cores: cpuTimes(),
+  };
+}
+
+const coreShare = (c0: CpuSample, c1: CpuSample, field: 'busy' | 'steal') =>
+  c1.cores.map((c, i) => {
+    const before = c0.cores[i];
+    return before ? round((100 * (c[field] - before[field])) / Math.max(1, c.total - before.total), 1) : 0;
+  });
+
+interface StepRow {
+  n: number;
+  verdict: 'pass' | 'fail';
+  /** Why a step failed: the SFU's CPU, packet loss, or the generator side saturating first. */
+  failed_on: 'sfu' | 'loss' | 'generator' | null;
+  p95_loss_pct: number;
+  sfu_cpu_pct: number;
+  /** The kernel's share of it (sockets, and on loopback the receive path of what the SFU sends). */
+  sfu_sys_cpu_pct: number;
+  forwarded_pps: number;
+  generator_cpu_pct: number;
+  sink_cpu_pct: number;
+  bench_node_cpu_pct: number;
+  /** Whole-machine view of each core during the window (everything running on it, not just ours). */
+  core_busy_pct: number[];
+  /** Time the hypervisor ran something else on each virtual core (included in core_busy_pct). */
+  core_steal_pct: number[];
+  /** Busy time of the SFU's pinned core not spent by the SFU worker: other processes (null unpinned). */
+  other_load_on_sfu_core_pct: number | null;
+  /** Set on a failed row that was measured again because of other load on the SFU's core. */
+  discarded?: string;
+  /** SFU CPU time per forwarded packet (the receive side included): the per-core cost figure. */
+  sfu_cpu_us_per_forwarded_packet: number;
+  offered_pps_nominal: number;
+  delivered_pps: number;
+  inbound_loss_pct: number;
+  outbound_loss_pct: number;
+  mean_loss_pct: number;
+  max_loss_pct: number;
+  streams: number;
+  stalled_streams: number;
+  sink_drops: number;
+  source_late_max_ms: number;
+  source_resyncs: number;
+  /** PLI/FIR that reached the synthetic encoders during the window (each one makes a key frame). */
+  key_frame_requests: number;
+  ramp_s: number;
+  window_s: number;
+  /** Per kind of stream that lost anything: the worst loss, how many streams, how many lost. */
+  loss_by_stream_kind: WindowResult['worst'];
+}
+
+/** Packets per second the generator offers the SFU at N trainees (without key frames). */
+const offeredPps = (n: number) =>
+  INSTRUCTOR_CAMERA.reduce((s, l) => s + nominalPps(l), nominalPps(OPUS)) +
+  n * TRAINEE_CAMERA.reduce((s, l) => s + nominalPps(l), nominalPps(OPUS));
+
+/**
+ * SFU CPU against N over the unsaturated steps (least squares): a cross-check of the stepped answer
+ * that averages out the noise of single steps. Not used for pass/fail.
+ */
+function linearFit(rows: StepRow[]) {
+  const pts = rows.filter((r) => !r.discarded && r.sfu_cpu_pct < 97);
+  if (pts.length < 2) return null;
+  const mx = pts.reduce((s, r) => s + r.n, 0) / pts.length;
+  const my = pts.reduce((s, r) => s + r.sfu_cpu_pct, 0) / pts.length;
+  const sxx = pts.reduce((s, r) => s + (r.n - mx) ** 2, 0);
+  if (sxx === 0) return null;
+  const slope = pts.reduce((s, r) => s + (r.n - mx) * (r.sfu_cpu_pct - my), 0) / sxx;
+  const intercept = my - slope * mx;
+  return {
+    points: pts.length,
+    sfu_cpu_pct_per_trainee: round(slope, 3),
+    sfu_cpu_pct_at_zero: round(intercept, 1),
+    trainees_at_cpu_limit: slope > 0 ? Math.floor((CPU_LIMIT_PCT - intercept) / slope) : null,
+  };
+}
+
+async function chooseSrtpSuite(sfu: Worker, gen: Worker): Promise<SrtpCryptoSuite> {
+  // What Chrome and our SFU agree on over DTLS (mediasoup lists AEAD_AES_256_GCM first).
+  for (const suite of ['AEAD_AES_256_GCM', 'AES_CM_128_HMAC_SHA1_80'] as const) {
+    const a = await sfu.createRouter({ mediaCodecs: [] });
+    const b = await gen.createRouter({ mediaCodecs: [] });
+    try {
+      const opts = { listenIp: '127.0.0.1', enableSrtp: true, srtpCryptoSuite: suite };
+      const ta = await a.createPlainTransport(opts);
+      const tb = await b.createPlainTransport(opts);
+      await ta.connect({ ip: '127.0.0.1', port: tb.tuple.localPort, srtpParameters: tb.srtpParameters! });
+      await tb.connect({ ip: '127.0.0.1', port: ta.tuple.localPort, srtpParameters: ta.srtpParameters! });
+      return suite;
+    } catch {
+      // try the next one
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+  throw new Error('no SRTP crypto suite works with this mediasoup-worker');
+}
+
+async function runSfu(mediasoup: typeof Mediasoup, args: Args, cleanup: Cleanup, interrupted: () => boolean) {
+  const config = loadConfig();
+  const settings = {
+    logLevel: 'warn' as const,
+    rtcMinPort: config.RTC_MIN_PORT,
+    rtcMaxPort: config.RTC_MAX_PORT,
+  };
+  const sfu = await mediasoup.createWorker({ ...settings, appData: { role: 'sfu' } });
+  cleanup.add('close the SFU worker', () => {
+    // A worker stopped by the loss check must run again to exit.
+    if (!sfu.closed) process.kill(sfu.pid, 'SIGCONT');
+    sfu.close();
+  });
+  const gen = await mediasoup.createWorker({ logLevel: 'warn', rtcMinPort: 20000, rtcMaxPort: 29999 });
+  cleanup.add('close the generator worker', () => gen.close());
+  let died: Error | null = null;
+  for (const w of [sfu, gen]) w.on('died', (e) => (died = e));
+  const sink = await Sink.start(4);
+  cleanup.add('stop the sink', () => sink.close());
+
+  const cores = os.cpus().length;
+  const nodeAffinity = affinityOf(process.pid);
+  let pinning: Record<string, string> | null = null;
+  if (args.pin && cores >= 2 && nodeAffinity) {
+    const sfuCpu = '0';
+    const genCpu = '1';
+    if (pin(sfu.pid, sfuCpu) && pin(gen.pid, genCpu) && pin(sink.pid, genCpu) && pin(process.pid, genCpu)) {
+      pinning = { sfu_worker: sfuCpu, generator_worker: genCpu, sink: genCpu, bench_process: genCpu };
+      cleanup.add('unpin the benchmark process', () => pin(process.pid, nodeAffinity));
+    }
+  }
+  const srtpCryptoSuite = await chooseSrtpSuite(sfu, gen);
+  log(
+    `workers: sfu pid ${sfu.pid}, generator pid ${gen.pid}; SRTP ${srtpCryptoSuite}; pinning ${JSON.stringify(pinning)}`,
+  );
+
+  const cls = await SyntheticClass.create({
+    sfuWorker: sfu,
+    genWorker: gen,
+    sink,
+    srtpCryptoSuite,
+    groups: args.groups,
+    recorder: true,
+  });
+  cleanup.add('close the synthetic class', () => cls.close());
+
+  const measure = async (n: number, windowS: number, during?: () => Promise<void>) => {
+    const rampStart = performance.now();
+    await cls.setTrainees(n);
+    const rampS = (performance.now() - rampStart) / 1000;
+    await sleep(args.warmup * 1000);
+    const s0 = await cls.snapshot();
+    const c0 = await cpuSample(sfu, gen, sink);
+    cls.lateMaxMs = 0;
+    const resyncs0 = cls.resyncs;
+    const keyFrames0 = cls.keyFrameRequests;
+    await Promise.all([sleep(windowS * 1000), during?.()]);
+    const c1 = await cpuSample(sfu, gen, sink);
+    const s1 = await cls.snapshot();
+    if (died) throw new Error(`a mediasoup worker died: ${(died as Error).message}`);
+    const w = cls.evaluate(s0, s1);
+    const wall = c1.at - c0.at;
+    const pct = (a: number, b: number) => round((100 * (b - a)) / wall, 1);
+    const row: StepRow = {
+      n,
+      verdict: 'pass',
+      failed_on: null,
+      p95_loss_pct: round(w.p95LossPct, 3),
+      sfu_cpu_pct: pct(c0.sfuMs, c1.sfuMs),
+      sfu_sys_cpu_pct: pct(c0.sfuSysMs, c1.sfuSysMs),
+      forwarded_pps: Math.round(w.forwardedPps),
+      generator_cpu_pct: pct(c0.genMs, c1.genMs),
+      sink_cpu_pct: pct(c0.sinkMs, c1.sinkMs),
+      bench_node_cpu_pct: pct(c0.nodeMs, c1.nodeMs),
+      core_busy_pct: coreShare(c0, c1, 'busy'),
+      core_steal_pct: coreShare(c0, c1, 'steal'),
+      other_load_on_sfu_core_pct: pinning
+        ? round(
+            Math.max(0, coreShare(c0, c1, 'busy')[Number(pinning.sfu_worker)]! - pct(c0.sfuMs, c1.sfuMs)),
+            1,
+          )
+        : null,
+      sfu_cpu_us_per_forwarded_packet: round(
+        ((1000 * (c1.sfuMs - c0.sfuMs)) / wall / Math.max(1, w.forwardedPps)) * 1000,
+        2,
+      ),
+      offered_pps_nominal: offeredPps(n),
+      delivered_pps: Math.round(w.deliveredPps),
+      inbound_loss_pct: round(w.inboundLossPct, 3),
+      outbound_loss_pct: round(w.outboundLossPct, 3),
+      mean_loss_pct: round(w.meanLossPct, 3),
+      max_loss_pct: round(w.maxLossPct, 2),
+      streams: w.streams,
+      stalled_streams: w.stalled,
+      sink_drops: w.sinkDrops,
+      source_late_max_ms: round(cls.lateMaxMs, 1),
+      source_resyncs: cls.resyncs - resyncs0,
+      key_frame_requests: cls.keyFrameRequests - keyFrames0,
+      ramp_s: round(rampS, 1),
+      window_s: round(wall / 1000, 1),
+      loss_by_stream_kind: w.worst
+        .filter((x) => x.lossy > 0)
+        .map((x) => ({ ...x, lossPct: round(x.lossPct, 2) })),
+    };
+    const generatorSide = row.generator_cpu_pct + row.sink_cpu_pct + row.bench_node_cpu_pct;
+    const generatorSaturated =
+      row.generator_cpu_pct >= CPU_LIMIT_PCT ||
+      row.sink_cpu_pct >= CPU_LIMIT_PCT ||
+      row.bench_node_cpu_pct >= CPU_LIMIT_PCT ||
+      (pinning !== null && generatorSide >= GENERATOR_SIDE_LIMIT_PCT) ||
+      row.sink_drops > 0 ||
+      row.source_resyncs > 0;
+    if (row.sfu_cpu_pct > CPU_LIMIT_PCT) row.failed_on = 'sfu';
+    else if (generatorSaturated) row.failed_on = 'generator';
+    else if (row.p95_loss_pct >= LOSS_LIMIT_PCT) row.failed_on = 'loss';
+    if (row.failed_on) row.verdict = 'fail';
+    return row;
+  };
+
+  const phaseStart = performance.now();
+  const elapsed = () => (performance.now() - phaseStart) / 1000;
+  const rows: StepRow[] = [];
+  const retried = new Set<number>();
+  let lastPass: StepRow | null = null;
+  let firstFail: StepRow | null = null;
+  let truncated = false;
+  const fits = (n: number) => {
+    // Ramp time grows with the trainees to add; the window and snapshots are roughly fixed.
+    const last = rows[rows.length - 1];
+    const perTrainee =
+      last && last.n > 0 ? last.ramp_s / Math.max(1, last.n - (rows[rows.length - 2]?.n ?? 0)) : 0.05;
+    const estimate = args.warmup + args.window + 8 + perTrainee * Math.abs(n - cls.traineeCount);
+    return elapsed() + estimate <= args.budget;
+  };
+  const step = async (n: number): Promise<StepRow> => {
+    if (interrupted()) throw new Error('interrupted');
+    log(`step N=${n} …`);
+    const row = await measure(n, args.window);
+    rows.push(row);
+    log(
+      `  N=${n}: ${row.verdict}${row.failed_on ? ` (${row.failed_on})` : ''} p95 loss ${row.p95_loss_pct}% ` +
+        `SFU ${row.sfu_cpu_pct}% gen ${row.generator_cpu_pct}% sink ${row.sink_cpu_pct}% node ${row.bench_node_cpu_pct}% ` +
+        `other load on the SFU core ${row.other_load_on_sfu_core_pct ?? '?'}% fwd ${row.forwarded_pps} pps, ramp ${row.ramp_s}s`,
+    );
+    // The machine is shared: a failure while something else held the SFU's core is measured again once.
+    if (
+      row.verdict === 'fail' &&
+      (row.other_load_on_sfu_core_pct ?? 0) > INTERFERENCE_RETRY_PCT &&
+      !retried.has(n) &&
+      fits(n)
+    ) {
+      retried.add(n);
+      row.discarded = `other processes used ${row.other_load_on_sfu_core_pct}% of the SFU's core; measured again`;
+      log(`  ${row.discarded}`);
+      return step(n);
+    }
+    return row;
+  };
+
+  for (const n of args.steps) {
+    if (!fits(n)) {
+      truncated = true;
+      break;
+    }
+    const row = await step(n);
+    if (row.verdict === 'pass') lastPass = row;
+    else {
+      firstFail = row;
+      break;
+    }
+  }
+  // Binary search between the last pass and the first fail while time allows.
+  while (firstFail && !truncated) {
+    const lo = lastPass?.n ?? 0;
+    const hi = firstFail.n;
+    if (hi - lo <= Math.max(10, Math.ceil(lo * 0.1))) break;
+    const mid = Math.round((lo + hi) / 2 / 5) * 5;
+    if (mid <= lo || mid >= hi) break;
+    if (!fits(mid)) {
+      truncated = true;
+      break;
+    }
+    const row = await step(mid);
+    if (row.verdict === 'pass') lastPass = row;
+    else firstFail = row;
+  }
+
+  // Loss detection check: stop the SFU worker (SIGSTOP) for 1.5 s inside a short window; its
+  // sockets overflow and the method above must report the loss.
+  if (interrupted()) throw new Error('interrupted');
+  log('loss detection check (SFU worker stopped for 1.5 s) …');
+  const stallMs = 1500;
+  const checkN = Math.min(50, Math.max(25, lastPass?.n ?? 25));
+  const check = await measure(checkN, 6, async () => {
+    await sleep(2000);
+    process.kill(sfu.pid, 'SIGSTOP');
+    try {
+      await sleep(stallMs);
+    } finally {
+      process.kill(sfu.pid, 'SIGCONT');
+    }
+  });
+  log(`  check: p95 loss ${check.p95_loss_pct}%, mean ${check.mean_loss_pct}%`);
+
+  const limitedBy: 'sfu' | 'loss' | 'generator' | 'time_budget' | 'max_step' = firstFail
+    ? firstFail.failed_on!
+    : truncated
+      ? 'time_budget'
+      : 'max_step';
+  return {
+    trainees_per_core: lastPass?.n ?? 0,
+    sfu_cpu_linear_fit: linearFit(rows),
+    forwarded_pps_per_core: lastPass ? Math.round(lastPass.forwarded_pps / 1) : 0,
+    limited_by: limitedBy,
+    sfu_workers: 1,
+    srtp_crypto_suite: srtpCryptoSuite,
+    pinning,
+    truncated_by_time_budget: truncated,
+    steps: rows,
+    loss_check: {
+      trainees: checkN,
+      sfu_stopped_ms: stallMs,
+      window_s: check.window_s,
+      p95_loss_pct: check.p95_loss_pct,
+      mean_loss_pct: check.mean_loss_pct,
+      inbound_loss_pct: check.inbound_loss_pct,
+      outbound_loss_pct: check.outbound_loss_pct,
+      detected: check.p95_loss_pct >= LOSS_LIMIT_PCT,
+    },
+    sfu_phase_s: Math.round(elapsed()),
+  };
+}
+
+async function main() {
+  const started = Date.now();
+  const args = parseArgs(process.argv.slice(2));
+  const cpus = os.cpus();
+  const result: Record<string, unknown> = {
+    benchmark: 'sfu',
+    date: new Date().toISOString(),
+    cores: cpus.length,
+    machine: {
+      cpu_model: cpus[0]?.model ?? 'unknown',
+      cores: cpus.length,
+      memory_mb: Math.round(os.totalmem() / 2 ** 20),
+      load_average_at_start: os.loadavg().map((l) => round(l, 2)),
+      kernel: os.release(),
+      node: process.version,
+    },
+    mediasoup_version: null,
+    trainees_per_core: null,
+    forwarded_pps_per_core: null,
+    limited_by: null,
+    first_frame_p50_ms: null,
+    first_frame_p95_ms: null,
+    class_shape: {
+      instructor: {
+        camera: INSTRUCTOR_CAMERA,
+        mic: OPUS,
+        nominal_pps: INSTRUCTOR_CAMERA.reduce((s, l) => s + nominalPps(l), nominalPps(OPUS)),
+      },
+      trainee: {
+        camera: TRAINEE_CAMERA,
+        mic: OPUS,
+        mic_paused: true,
+        nominal_pps: TRAINEE_CAMERA.reduce((s, l) => s + nominalPps(l), nominalPps(OPUS)),
+      },
+      recorder: true,
+    },
+    rule: {
+      pass: `p95 packet loss < ${LOSS_LIMIT_PCT}% and SFU worker CPU <= ${CPU_LIMIT_PCT}%, generator side not saturated`,
+      steps: args.steps,
+      warmup_s: args.warmup,
+      window_s: args.window,
+      source_groups: args.groups,
+    },
+    errors: [] as string[],
+  };
+  const errors = result.errors as string[];
+  const cleanup = new Cleanup();
+  // While tearing down (databases dropped under open pools, say), a stray error must not stop the rest.
+  const tearingDown = async (timeoutMs: number) => {
+    const note = (e: unknown) => errors.push(`during cleanup: ${(e as Error)?.message ?? String(e)}`);
+    process.on('uncaughtException', note);
+    try {
+      await cleanup.run(timeoutMs);
+    } finally {
+      process.off('uncaughtException', note);
+    }
+  };
+  let interrupted = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${sig}: cleaning up`);
+    void tearingDown(90_000)
+      .then(endLeftoverChildren)
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const out = execFileSync('bash', [path.join(ROOT, 'infra/mediasoup/build-worker.sh'), '--print-path'], {
+    encoding: 'utf8',
+  });
+  const mediasoup = await loadMediasoup(out.trim().split('\n').pop()!);
+  result.mediasoup_version = mediasoup.version;
+
+  try {
+    Object.assign(result, await runSfu(mediasoup, args, cleanup, () => interrupted));
+  } catch (e) {
+    errors.push(`sfu: ${(e as Error).stack ?? String(e)}`);
+  } finally {
+    await tearingDown(20_000);
+  }
+
+  if (args.browser && !interrupted) {
+    log('first frame in Chromium …');
+    try {
+      const { measureFirstFrame } = await import('./lib/first-frame');
+      Object.assign(
+        result,
+        await measureFirstFrame(cleanup, {
+          rounds: args.rounds,
+          log,
+          interrupted: () => interrupted,
+          // The whole run stays under ten minutes.
+          budgetS: Math.max(60, 540 - (Date.now() - started) / 1000),
+        }),
+      );
+    } catch (e) {
+      errors.push(`first frame: ${(e as Error).stack ?? String(e)}`);
+    } finally {
+      await tearingDown(90_000);
+    }
+  }
+  if (interrupted) return; // the signal handler finishes and exits
+  const leftover = await endLeftoverChildren();
+  if (leftover.length) errors.push(`ended leftover child processes: ${leftover.join(', ')}`);
+  errors.push(...cleanup.errors);
+  result.duration_s = Math.round((Date.now() - started) / 1000);
+  (result.machine as Record<string, unknown>).load_average_at_end = os.loadavg().map((l) => round(l, 2));
+  mkdirSync(path.dirname(args.out), { recursive: true });
+  writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
+  log(`wrote ${path.relative(process.cwd(), args.out)} in ${result.duration_s as number} s`);
+  log(
+    `trainees_per_core=${String(result.trainees_per_core)} forwarded_pps_per_core=${String(result.forwarded_pps_per_core)} ` +
+      `limited_by=${String(result.limited_by)} first_frame p50/p95=${String(result.first_frame_p50_ms)}/${String(result.first_frame_p95_ms)} ms`,
+  );
+  if (errors.length) log(`errors:\n${errors.join('\n')}`);
+  // Leftover handles (socket.io, Redis, pg pools) must not keep the benchmark alive.
+  process.exit(errors.length && result.trainees_per_core === null ? 1 : 0);
+}
+
+void main();

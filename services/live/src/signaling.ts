@@ -182,9 +182,7 @@ export function attachSignaling(deps: SignalingDeps) {
       data: { participants: room.peers.size },
     });
     await closeRoom(room);
-    // Clients leave on 'session.ended'; a moment later the server closes whatever is still connected
-    // (after the instructor's request has been answered).
-    setTimeout(() => io.in(`ses:${room.sessionId}`).disconnectSockets(true), 1000).unref();
+    disconnectLater(room.sessionId);
   }
 
   async function closeAtTimetableEnd(room: Room) {
@@ -197,8 +195,23 @@ export function attachSignaling(deps: SignalingDeps) {
       emitTo(p, 'session.ended', { by: '课表 Timetable', at });
     }
     await closeRoom(room);
-    setTimeout(() => io.in(`ses:${room.sessionId}`).disconnectSockets(true), 1000).unref();
+    disconnectLater(room.sessionId);
     log.info({ sessionId: room.sessionId }, 'room closed at the end of its timetable window');
+  }
+
+  // Clients leave by themselves on 'session.ended'; a moment later the server closes whatever is still
+  // connected. Pending timers are cancelled when the service closes (Redis may be gone by then).
+  const pendingDisconnects = new Set<NodeJS.Timeout>();
+  function disconnectLater(sessionId: string) {
+    const timer = setTimeout(() => {
+      pendingDisconnects.delete(timer);
+      try {
+        io.in(`ses:${sessionId}`).disconnectSockets(true);
+      } catch (err) {
+        log.warn({ err, sessionId }, 'could not disconnect the remaining sockets');
+      }
+    }, 1000);
+    pendingDisconnects.add(timer);
   }
 
   async function closeRoom(room: Room) {
@@ -651,6 +664,8 @@ export function attachSignaling(deps: SignalingDeps) {
   return {
     rooms,
     async close() {
+      for (const timer of pendingDisconnects) clearTimeout(timer);
+      pendingDisconnects.clear();
       for (const room of [...rooms.values()]) await closeRoom(room);
     },
   };

@@ -3,7 +3,7 @@
  *
  * Options: --steps 25,50,100 (trainee counts to try, in order)  --window 12 (seconds measured per
  * step)  --warmup 5  --budget 390 (seconds for the stepping)  --groups 10  --rounds 2 (Chromium
- * join rounds)  --no-browser  --no-pin  --out <file>
+ * join rounds)  --deadline 540 (seconds, whole run)  --no-browser  --no-pin  --out <file>
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ import {
   TRAINEE_CAMERA,
   type WindowResult,
 } from './lib/synthetic-class';
-import { affinityOf, endLeftoverChildren, pin, procCpuMs, round, sleep } from './lib/util';
+import { affinityOf, endLeftoverChildren, pin, procCpuMs, round, sleep, waitExit } from './lib/util';
 
 type Worker = Mediasoup.types.Worker;
 type SrtpCryptoSuite = Mediasoup.types.SrtpCryptoSuite;
@@ -43,6 +43,8 @@ interface Args {
   budget: number;
   groups: number;
   rounds: number;
+  /** Hard limit for the whole run, seconds: after it, nothing new starts and the results are written. */
+  deadline: number;
   browser: boolean;
   pin: boolean;
   out: string;
@@ -56,6 +58,7 @@ function parseArgs(argv: string[]): Args {
     budget: 390,
     groups: 10,
     rounds: 2,
+    deadline: 540,
     browser: true,
     pin: true,
     out: path.join(__dirname, 'results', 'sfu.json'),
@@ -73,6 +76,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--budget') args.budget = Number(value());
     else if (a === '--groups') args.groups = Number(value());
     else if (a === '--rounds') args.rounds = Number(value());
+    else if (a === '--deadline') args.deadline = Number(value());
     else if (a === '--out') args.out = path.resolve(value());
     else if (a === '--no-browser') args.browser = false;
     else if (a === '--no-pin') args.pin = false;
@@ -220,7 +224,46 @@ async function chooseSrtpSuite(sfu: Worker, gen: Worker): Promise<SrtpCryptoSuit
   throw new Error('no SRTP crypto suite works with this mediasoup-worker');
 }
 
-async function runSfu(mediasoup: typeof Mediasoup, args: Args, cleanup: Cleanup, interrupted: () => boolean) {
+/** What the stepping found so far; summarized even when the run is cut short. */
+interface SfuProgress {
+  rows: StepRow[];
+  lastPass: StepRow | null;
+  firstFail: StepRow | null;
+  truncated: boolean;
+  srtpCryptoSuite: SrtpCryptoSuite | null;
+  pinning: Record<string, string> | null;
+  lossCheck: Record<string, unknown> | null;
+  startedAt: number;
+}
+
+function summarize(p: SfuProgress) {
+  const limitedBy: 'sfu' | 'loss' | 'generator' | 'time_budget' | 'max_step' = p.firstFail
+    ? p.firstFail.failed_on!
+    : p.truncated
+      ? 'time_budget'
+      : 'max_step';
+  return {
+    trainees_per_core: p.lastPass?.n ?? 0,
+    forwarded_pps_per_core: p.lastPass ? Math.round(p.lastPass.forwarded_pps / 1) : 0,
+    limited_by: limitedBy,
+    sfu_cpu_linear_fit: linearFit(p.rows),
+    sfu_workers: 1,
+    srtp_crypto_suite: p.srtpCryptoSuite,
+    pinning: p.pinning,
+    truncated_by_time_budget: p.truncated,
+    steps: p.rows,
+    loss_check: p.lossCheck,
+    sfu_phase_s: Math.round((performance.now() - p.startedAt) / 1000),
+  };
+}
+
+async function runSfu(
+  mediasoup: typeof Mediasoup,
+  args: Args,
+  cleanup: Cleanup,
+  aborted: () => boolean,
+  progress: SfuProgress,
+) {
   const config = loadConfig();
   const settings = {
     logLevel: 'warn' as const,
@@ -228,21 +271,31 @@ async function runSfu(mediasoup: typeof Mediasoup, args: Args, cleanup: Cleanup,
     rtcMaxPort: config.RTC_MAX_PORT,
   };
   const sfu = await mediasoup.createWorker({ ...settings, appData: { role: 'sfu' } });
-  cleanup.add('close the SFU worker', () => {
+  cleanup.add('close the SFU worker', async () => {
     // A worker stopped by the loss check must run again to exit.
     if (!sfu.closed) process.kill(sfu.pid, 'SIGCONT');
     sfu.close();
+    await waitExit(sfu.pid);
   });
   const gen = await mediasoup.createWorker({ logLevel: 'warn', rtcMinPort: 20000, rtcMaxPort: 29999 });
-  cleanup.add('close the generator worker', () => gen.close());
+  cleanup.add('close the generator worker', async () => {
+    gen.close();
+    await waitExit(gen.pid);
+  });
   let died: Error | null = null;
   for (const w of [sfu, gen]) w.on('died', (e) => (died = e));
   const sink = await Sink.start(4);
-  cleanup.add('stop the sink', () => sink.close());
+  cleanup.add('stop the sink', async () => {
+    sink.close();
+    await waitExit(sink.pid);
+  });
 
   const cores = os.cpus().length;
   const nodeAffinity = affinityOf(process.pid);
   let pinning: Record<string, string> | null = null;
+  const halt = () => {
+    if (aborted()) throw new Error('stopped (signal or time limit)');
+  };
   if (args.pin && cores >= 2 && nodeAffinity) {
     const sfuCpu = '0';
     const genCpu = '1';
@@ -251,7 +304,9 @@ async function runSfu(mediasoup: typeof Mediasoup, args: Args, cleanup: Cleanup,
       cleanup.add('unpin the benchmark process', () => pin(process.pid, nodeAffinity));
     }
   }
+  progress.pinning = pinning;
   const srtpCryptoSuite = await chooseSrtpSuite(sfu, gen);
+  progress.srtpCryptoSuite = srtpCryptoSuite;
   log(
     `workers: sfu pid ${sfu.pid}, generator pid ${gen.pid}; SRTP ${srtpCryptoSuite}; pinning ${JSON.stringify(pinning)}`,
   );
@@ -268,9 +323,11 @@ async function runSfu(mediasoup: typeof Mediasoup, args: Args, cleanup: Cleanup,
 
   const measure = async (n: number, windowS: number, during?: () => Promise<void>) => {
     const rampStart = performance.now();
-    await cls.setTrainees(n);
+    await cls.setTrainees(n, aborted);
+    halt();
     const rampS = (performance.now() - rampStart) / 1000;
     await sleep(args.warmup * 1000);
+    halt();
     const s0 = await cls.snapshot();
     const c0 = await cpuSample(sfu, gen, sink);
     cls.lateMaxMs = 0;
@@ -339,13 +396,9 @@ async function runSfu(mediasoup: typeof Mediasoup, args: Args, cleanup: Cleanup,
     return row;
   };
 
-  const phaseStart = performance.now();
-  const elapsed = () => (performance.now() - phaseStart) / 1000;
-  const rows: StepRow[] = [];
+  const elapsed = () => (performance.now() - progress.startedAt) / 1000;
+  const rows = progress.rows;
   const retried = new Set<number>();
-  let lastPass: StepRow | null = null;
-  let firstFail: StepRow | null = null;
-  let truncated = false;
   const fits = (n: number) => {
     // Ramp time grows with the trainees to add; the window and snapshots are roughly fixed.
     const last = rows[rows.length - 1];
@@ -355,7 +408,7 @@ async function runSfu(mediasoup: typeof Mediasoup, args: Args, cleanup: Cleanup,
     return elapsed() + estimate <= args.budget;
   };
   const step = async (n: number): Promise<StepRow> => {
-    if (interrupted()) throw new Error('interrupted');
+    halt();
     log(`step N=${n} …`);
     const row = await measure(n, args.window);
     rows.push(row);
@@ -381,38 +434,38 @@ async function runSfu(mediasoup: typeof Mediasoup, args: Args, cleanup: Cleanup,
 
   for (const n of args.steps) {
     if (!fits(n)) {
-      truncated = true;
+      progress.truncated = true;
       break;
     }
     const row = await step(n);
-    if (row.verdict === 'pass') lastPass = row;
+    if (row.verdict === 'pass') progress.lastPass = row;
     else {
-      firstFail = row;
+      progress.firstFail = row;
       break;
     }
   }
   // Binary search between the last pass and the first fail while time allows.
-  while (firstFail && !truncated) {
-    const lo = lastPass?.n ?? 0;
-    const hi = firstFail.n;
+  while (progress.firstFail && !progress.truncated) {
+    const lo = progress.lastPass?.n ?? 0;
+    const hi = progress.firstFail.n;
     if (hi - lo <= Math.max(10, Math.ceil(lo * 0.1))) break;
     const mid = Math.round((lo + hi) / 2 / 5) * 5;
     if (mid <= lo || mid >= hi) break;
     if (!fits(mid)) {
-      truncated = true;
+      progress.truncated = true;
       break;
     }
     const row = await step(mid);
-    if (row.verdict === 'pass') lastPass = row;
-    else firstFail = row;
+    if (row.verdict === 'pass') progress.lastPass = row;
+    else progress.firstFail = row;
   }
 
   // Loss detection check: stop the SFU worker (SIGSTOP) for 1.5 s inside a short window; its
   // sockets overflow and the method above must report the loss.
-  if (interrupted()) throw new Error('interrupted');
+  halt();
   log('loss detection check (SFU worker stopped for 1.5 s) …');
   const stallMs = 1500;
-  const checkN = Math.min(50, Math.max(25, lastPass?.n ?? 25));
+  const checkN = Math.min(50, Math.max(25, progress.lastPass?.n ?? 25));
   const check = await measure(checkN, 6, async () => {
     await sleep(2000);
     process.kill(sfu.pid, 'SIGSTOP');
@@ -423,34 +476,23 @@ async function runSfu(mediasoup: typeof Mediasoup, args: Args, cleanup: Cleanup,
     }
   });
   log(`  check: p95 loss ${check.p95_loss_pct}%, mean ${check.mean_loss_pct}%`);
-
-  const limitedBy: 'sfu' | 'loss' | 'generator' | 'time_budget' | 'max_step' = firstFail
-    ? firstFail.failed_on!
-    : truncated
-      ? 'time_budget'
-      : 'max_step';
-  return {
-    trainees_per_core: lastPass?.n ?? 0,
-    sfu_cpu_linear_fit: linearFit(rows),
-    forwarded_pps_per_core: lastPass ? Math.round(lastPass.forwarded_pps / 1) : 0,
-    limited_by: limitedBy,
-    sfu_workers: 1,
-    srtp_crypto_suite: srtpCryptoSuite,
-    pinning,
-    truncated_by_time_budget: truncated,
-    steps: rows,
-    loss_check: {
-      trainees: checkN,
-      sfu_stopped_ms: stallMs,
-      window_s: check.window_s,
-      p95_loss_pct: check.p95_loss_pct,
-      mean_loss_pct: check.mean_loss_pct,
-      inbound_loss_pct: check.inbound_loss_pct,
-      outbound_loss_pct: check.outbound_loss_pct,
-      detected: check.p95_loss_pct >= LOSS_LIMIT_PCT,
-    },
-    sfu_phase_s: Math.round(elapsed()),
+  progress.lossCheck = {
+    trainees: checkN,
+    sfu_stopped_ms: stallMs,
+    window_s: check.window_s,
+    p95_loss_pct: check.p95_loss_pct,
+    mean_loss_pct: check.mean_loss_pct,
+    inbound_loss_pct: check.inbound_loss_pct,
+    outbound_loss_pct: check.outbound_loss_pct,
+    detected: check.p95_loss_pct >= LOSS_LIMIT_PCT,
   };
+}
+
+function buildWorker(): string {
+  const out = execFileSync('bash', [path.join(ROOT, 'infra/mediasoup/build-worker.sh'), '--print-path'], {
+    encoding: 'utf8',
+  });
+  return out.trim().split('\n').pop()!;
 }
 
 async function main() {
@@ -510,10 +552,20 @@ async function main() {
       process.off('uncaughtException', note);
     }
   };
+  // Why the run is being cut short: a signal (clean up and exit) or the time limit (clean up, write
+  // what was measured).
+  let stop: 'signal' | 'deadline' | null = null;
+  const aborted = () => stop !== null;
+  const watchdog = setTimeout(() => {
+    stop ??= 'deadline';
+    log(`time limit of ${args.deadline} s reached: stopping`);
+  }, args.deadline * 1000);
+  watchdog.unref();
   let interrupted = false;
   const onSignal = (sig: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = true;
+    stop = 'signal';
     log(`${sig}: cleaning up`);
     void tearingDown(90_000)
       .then(endLeftoverChildren)
@@ -522,21 +574,34 @@ async function main() {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const out = execFileSync('bash', [path.join(ROOT, 'infra/mediasoup/build-worker.sh'), '--print-path'], {
-    encoding: 'utf8',
-  });
-  const mediasoup = await loadMediasoup(out.trim().split('\n').pop()!);
+  // MEDIASOUP_WORKER_BIN, as for the platform, names another build (an A/B comparison, say).
+  // eslint-disable-next-line no-restricted-properties -- the benchmark is a tool, not the platform
+  const workerBin = process.env.MEDIASOUP_WORKER_BIN?.trim() || buildWorker();
+  const mediasoup = await loadMediasoup(workerBin);
   result.mediasoup_version = mediasoup.version;
+  result.mediasoup_worker = workerBin;
 
+  const progress: SfuProgress = {
+    rows: [],
+    lastPass: null,
+    firstFail: null,
+    truncated: false,
+    srtpCryptoSuite: null,
+    pinning: null,
+    lossCheck: null,
+    startedAt: performance.now(),
+  };
   try {
-    Object.assign(result, await runSfu(mediasoup, args, cleanup, () => interrupted));
+    await runSfu(mediasoup, args, cleanup, aborted, progress);
   } catch (e) {
-    errors.push(`sfu: ${(e as Error).stack ?? String(e)}`);
+    if (stop === 'deadline') progress.truncated = true;
+    errors.push(`sfu: ${stop ? (e as Error).message : ((e as Error).stack ?? String(e))}`);
   } finally {
     await tearingDown(20_000);
   }
+  Object.assign(result, summarize(progress));
 
-  if (args.browser && !interrupted) {
+  if (args.browser && !stop) {
     log('first frame in Chromium …');
     try {
       const { measureFirstFrame } = await import('./lib/first-frame');
@@ -545,9 +610,7 @@ async function main() {
         await measureFirstFrame(cleanup, {
           rounds: args.rounds,
           log,
-          interrupted: () => interrupted,
-          // The whole run stays under ten minutes.
-          budgetS: Math.max(60, 540 - (Date.now() - started) / 1000),
+          aborted,
         }),
       );
     } catch (e) {
@@ -556,6 +619,7 @@ async function main() {
       await tearingDown(90_000);
     }
   }
+  clearTimeout(watchdog);
   if (interrupted) return; // the signal handler finishes and exits
   const leftover = await endLeftoverChildren();
   if (leftover.length) errors.push(`ended leftover child processes: ${leftover.join(', ')}`);

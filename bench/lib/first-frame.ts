@@ -78,9 +78,8 @@ export async function measureFirstFrame(
   opts: {
     rounds: number;
     log: (msg: string) => void;
-    interrupted: () => boolean;
-    /** No new viewer after this many seconds. */
-    budgetS: number;
+    /** Stop starting new joins (signal or time limit); what was measured is returned. */
+    aborted: () => boolean;
   },
 ): Promise<FirstFrameResult> {
   const t0 = performance.now();
@@ -135,13 +134,13 @@ export async function measureFirstFrame(
   ];
   const samples: FirstFrameSample[] = [];
   const failures: string[] = [];
-  for (let r = 1; r <= opts.rounds; r++) {
+  rounds: for (let r = 1; r <= opts.rounds; r++) {
     const open: Page[] = [];
     for (const v of viewers) {
-      if (opts.interrupted()) throw new Error('interrupted');
-      if (performance.now() - t0 > opts.budgetS * 1000) {
-        failures.push(`${v.label} round ${r}: skipped, out of time`);
-        continue;
+      if (opts.aborted()) {
+        failures.push(`round ${r} from ${v.label} on: not measured (stopped)`);
+        for (const page of open) await page.context().close();
+        break rounds;
       }
       // Viewers publish in data-saver mode (lite): they share the benchmark's two cores.
       const page = await signedInPage(room.t, room.browser, v.username);

@@ -16,7 +16,7 @@ export interface SinkSnapshot {
  * directory, counting RTP packets per SSRC from their clear-text headers.
  */
 export class Sink {
-  private waiting: Array<(s: SinkSnapshot) => void> = [];
+  private waiting: Array<{ resolve: (s: SinkSnapshot) => void; reject: (e: Error) => void }> = [];
   private current: SinkSnapshot | null = null;
 
   private constructor(
@@ -26,6 +26,9 @@ export class Sink {
     private readonly dir: string,
   ) {
     lines.on('line', (line) => this.onLine(line));
+    proc.once('exit', () => {
+      for (const w of this.waiting.splice(0)) w.reject(new Error('the sink exited'));
+    });
   }
 
   get pid(): number {
@@ -42,6 +45,8 @@ export class Sink {
       throw new Error(`cannot compile bench/lib/sink.c (a C compiler is needed): ${(e as Error).message}`);
     }
     const proc = spawn(bin, [String(sockets), String(8 * 1024 * 1024)], { stdio: 'pipe' });
+    // Writing to a sink that is gone (killed with the process group, say) must not crash the benchmark.
+    proc.stdin.on('error', () => undefined);
     const lines = createInterface({ input: proc.stdout });
     const ports = await new Promise<number[]>((resolve, reject) => {
       lines.once('line', (l) =>
@@ -53,8 +58,10 @@ export class Sink {
   }
 
   snapshot(): Promise<SinkSnapshot> {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null)
+      return Promise.reject(new Error('the sink is not running'));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
       this.proc.stdin.write('S\n');
     });
   }
@@ -66,7 +73,7 @@ export class Sink {
     } else if (line === 'END') {
       const done = this.current!;
       this.current = null;
-      this.waiting.shift()?.(done);
+      this.waiting.shift()?.resolve(done);
     } else if (this.current) {
       const [ssrc, received, expected] = line.split(' ').map(Number) as [number, number, number];
       this.current.streams.set(ssrc, { received, expected });

@@ -263,17 +263,23 @@ export class SyntheticClass {
     return this.trainees.length;
   }
 
-  /** Adds or removes trainees (the most recent first) until there are `n`. */
-  async setTrainees(n: number): Promise<void> {
+  /** Adds or removes trainees (the most recent first) until there are `n`, unless `stop()` says so. */
+  async setTrainees(n: number, stop: () => boolean = () => false): Promise<void> {
     while (this.trainees.length > n) this.removeTrainee(this.trainees.pop()!);
     const start = this.trainees.length;
     const added = await mapLimit(
       Array.from({ length: Math.max(0, n - start) }, (_, i) => start + i),
       8,
-      (i) =>
-        this.addParticipant(`trainee-${i}`, 'trainee', this.traineeSources[i % this.traineeSources.length]!),
+      async (i) =>
+        stop()
+          ? null
+          : this.addParticipant(
+              `trainee-${i}`,
+              'trainee',
+              this.traineeSources[i % this.traineeSources.length]!,
+            ),
     );
-    this.trainees.push(...added);
+    for (const p of added) if (p) this.trainees.push(p);
   }
 
   private removeTrainee(p: Participant) {

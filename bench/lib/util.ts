@@ -79,14 +79,42 @@ export function childPids(pid: number): number[] {
   return out;
 }
 
+/** Resolves once `pid` has exited (or after `timeoutMs`). */
+export async function waitExit(pid: number, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const stat = (() => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        return null;
+      }
+    })();
+    if (!stat || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return;
+    await sleep(50);
+  }
+}
+
+/** What the benchmark starts as child processes (kernel `comm` names, 15 characters at most). */
+const OURS = /^(mediasoup-worke|sink|chromium|chrome.*|ffmpeg)$/;
+
 /**
  * Ends whatever this process started and did not stop (a recorder's ffmpeg after an interrupted
- * shutdown, say): SIGTERM by pid, then SIGKILL for those still there a moment later.
+ * shutdown, say): SIGTERM by pid, then SIGKILL for those still there a moment later. Only the kinds
+ * of process the benchmark starts are touched (tsx's esbuild service, for one, is left alone).
  */
 export async function endLeftoverChildren(): Promise<number[]> {
-  const left = childPids(process.pid);
+  const ours = () =>
+    childPids(process.pid).filter((pid) => {
+      try {
+        return OURS.test(readFileSync(`/proc/${pid}/comm`, 'utf8').trim());
+      } catch {
+        return false;
+      }
+    });
+  const left = ours();
   for (const pid of left) process.kill(pid, 'SIGTERM');
   if (left.length) await sleep(1500);
-  for (const pid of childPids(process.pid)) process.kill(pid, 'SIGKILL');
+  for (const pid of ours()) process.kill(pid, 'SIGKILL');
   return left;
 }

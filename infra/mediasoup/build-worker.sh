@@ -32,8 +32,8 @@ readonly BACKPORTS_SUITE=bookworm-backports
 # Build tools + the -dev packages the shims wrap. g++ is listed because a bare
 # Debian image has no compiler; nlohmann-json3-dev is header-only.
 readonly APT_PACKAGES=(
-  g++ ninja-build pkg-config
-  libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev
+  g++ ninja-build pkg-config curl
+  libssl-dev libuv1-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev
 )
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -228,6 +228,39 @@ ensure_build_deps() {
   meson_is_recent || die "meson >= $MESON_MIN_VERSION still not available (got: $(meson --version 2>&1 || true))"
 }
 
+# --- libsrtp2 from source --------------------------------------------------------
+
+# Debian's libsrtp2-1 is built against NSS. Its NSS glue sets up a new cipher
+# context for every packet (aes_icm_nss.c set_iv: PK11_CreateContextBySymKey;
+# aes_gcm_nss.c: PK11_Encrypt), and an SFU encrypts every packet once per
+# consumer. mediasoup's own build links libsrtp2 with OpenSSL, which keeps
+# its contexts (bench/README.md has the measured difference). So, like
+# upstream, we build libsrtp2 from source: the tarball is Debian's
+# `.orig.tar.gz` of the same release, byte-identical to the one mediasoup's
+# wrap names, and meson checks it against the wrap's own SHA-256 from the
+# package cache (no download under --wrap-mode=nodownload).
+fetch_libsrtp2() {
+  local src=$1
+  local wrap="$src/subprojects/libsrtp2.wrap"
+  [[ -f $wrap ]] || die "no subprojects/libsrtp2.wrap in the mediasoup package"
+  local filename hash directory version
+  filename=$(awk -F' *= *' '$1 == "source_filename" { print $2 }' "$wrap")
+  hash=$(awk -F' *= *' '$1 == "source_hash" { print $2 }' "$wrap")
+  directory=$(awk -F' *= *' '$1 == "directory" { print $2 }' "$wrap")
+  version=${directory#libsrtp-}
+  [[ -n $filename && -n $hash && $version =~ ^[0-9.]+$ ]] \
+    || die "cannot read libsrtp2.wrap (source_filename/source_hash/directory)"
+  local cache="$src/subprojects/packagecache"
+  mkdir -p "$cache"
+  local url
+  url="$(debian_mirror_uri)/pool/main/libs/libsrtp2/libsrtp2_${version}.orig.tar.gz"
+  log "fetching libsrtp2 $version sources from Debian's archive"
+  curl -fsSL --retry 3 -o "$cache/$filename" "$url" >&3 2>&3 \
+    || die "could not fetch $url"
+  printf '%s  %s\n' "$hash" "$cache/$filename" | sha256sum -c --quiet - >&3 2>&3 \
+    || die "libsrtp2 $version from $url does not match the SHA-256 in mediasoup's wrap"
+}
+
 # --- Build -------------------------------------------------------------------
 
 build_worker() {
@@ -249,11 +282,14 @@ build_worker() {
   local src="$work/package/worker"
   [[ -f $src/meson.build ]] || die "no worker/meson.build in the mediasoup package"
 
-  # Replace every download-based wrap with our system-library shims. All
-  # .wrap files go (wingetopt is Windows-only and never shimmed), so if a
-  # future meson.build asks for something we don't shim, configure fails
+  # libsrtp2 is built from source with OpenSSL, as upstream does, and its
+  # wrap stays; its tarball comes from Debian's archive (fetch_libsrtp2).
+  fetch_libsrtp2 "$src"
+  # Replace every other download-based wrap with our system-library shims.
+  # Those .wrap files go (wingetopt is Windows-only and never shimmed), so if
+  # a future meson.build asks for something we don't shim, configure fails
   # loudly instead of trying the network.
-  rm -f "$src"/subprojects/*.wrap
+  find "$src/subprojects" -maxdepth 1 -name '*.wrap' ! -name libsrtp2.wrap -delete
   local shim
   for shim in "$SHIMS_DIR"/*/; do
     cp -R "$shim" "$src/subprojects/"

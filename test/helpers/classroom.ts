@@ -46,14 +46,20 @@ export interface Classroom {
  * A confirmed class with a full roster, the API and the live service running for real (port 0), and
  * the API's clock inside the first session's timetable window.
  */
-export async function startClassroom(): Promise<Classroom> {
+export async function startClassroom(opts: { live?: Record<string, string> } = {}): Promise<Classroom> {
   const clock = movableClock();
   // API, live service and worker share the storage (recordings) and the job queue, as in a deployment.
   const shared = {
     STORAGE_DIR: mkdtempSync(path.join(os.tmpdir(), 'seafarer-live-')),
     QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
   };
-  const liveConfig = loadConfig({ ...process.env, LOG_LEVEL: 'silent', LIVE_WORKERS: '1', ...shared });
+  const liveConfig = loadConfig({
+    ...process.env,
+    LOG_LEVEL: 'silent',
+    LIVE_WORKERS: '1',
+    ...opts.live,
+    ...shared,
+  });
   const live = await buildLiveServer({
     config: liveConfig,
     log: pino({ level: process.env.LIVE_LOG ?? 'silent' }),
@@ -120,12 +126,20 @@ export async function startClassroom(): Promise<Classroom> {
   };
 }
 
+export interface RoomPageOptions {
+  noCamera?: boolean;
+  password?: string;
+  /** Screen and input of the device (a phone: small viewport, touch, high pixel ratio). */
+  device?: {
+    viewport: { width: number; height: number };
+    deviceScaleFactor: number;
+    isMobile: boolean;
+    hasTouch: boolean;
+  };
+}
+
 /** Signs in through the API and opens the live room page in its own browser context. */
-export async function openRoom(
-  room: Classroom,
-  username: string,
-  opts: { noCamera?: boolean; password?: string } = {},
-): Promise<Page> {
+export async function openRoom(room: Classroom, username: string, opts: RoomPageOptions = {}): Promise<Page> {
   const page = await signedInPage(room.t, room.browser, username, opts);
   await page.goto(`${room.t.baseUrl}/app/room.html?class=${room.classId}&session=${room.sessionId}&lite=1`);
   return page;
@@ -136,10 +150,10 @@ export async function signedInPage(
   t: TestApp,
   browser: Browser,
   username: string,
-  opts: { noCamera?: boolean; password?: string } = {},
+  opts: RoomPageOptions = {},
 ): Promise<Page> {
   const pair = await t.client.auth.login({ username, password: opts.password ?? NEW_PASSWORD });
-  const context = await browser.newContext();
+  const context = await browser.newContext(opts.device ?? {});
   // These callbacks run in the page, where the DOM exists; node's types do not know it.
   type PageGlobals = {
     sessionStorage: { setItem(k: string, v: string): void };

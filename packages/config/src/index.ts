@@ -93,7 +93,7 @@ export const ConfigSchema = Type.Object({
   QUEUE_PREFIX: Type.String({
     default: 'seafarer',
     pattern: '^[a-zA-Z0-9:_-]{1,60}$',
-    description: 'Redis key prefix of the BullMQ job queue.',
+    description: 'Redis key prefix of the BullMQ job queue and the room → node map.',
   }),
   SMTP_URL: Type.String({
     default: '',
@@ -122,6 +122,22 @@ export const ConfigSchema = Type.Object({
   LIVE_PUBLIC_URL: Type.String({
     default: 'http://127.0.0.1:3100',
     description: 'URL browsers use to reach the live service (socket.io signaling).',
+  }),
+  LIVE_NODE_ID: Type.String({
+    default: '',
+    pattern: '^[a-zA-Z0-9._:-]{0,100}$',
+    description: "This live node's name in the room → node map; empty means hostname:LIVE_PORT.",
+  }),
+  LIVE_NODE_TTL_SECONDS: Type.Integer({
+    default: 15,
+    minimum: 1,
+    maximum: 300,
+    description: 'A live node silent this long is dead and its rooms move (heartbeat every third of it).',
+  }),
+  LIVE_NODE_ORIGINS: Type.String({
+    default: '',
+    description:
+      "Comma-separated origins of every live node (pages' CSP, join grants); empty means LIVE_PUBLIC_URL's.",
   }),
   LIVE_LISTEN_IP: Type.String({
     default: '127.0.0.1',
@@ -161,6 +177,13 @@ export const ConfigSchema = Type.Object({
     maximum: 64,
     description: 'mediasoup workers; 0 means one per CPU core.',
   }),
+  LIVE_ROUTER_MAX_PEERS: Type.Integer({
+    default: 150,
+    minimum: 0,
+    maximum: 10_000,
+    description:
+      'Participants on one mediasoup router before a class opens another router on the next worker and pipes streams between them (0: never split).',
+  }),
   MEDIASOUP_WORKER_BIN: Type.String({
     default: '',
     description: 'Path of the locally built mediasoup-worker binary.',
@@ -192,6 +215,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   return config;
+}
+
+/** The origins of every live node: where pages may connect and join grants may point. */
+export function liveNodeOrigins(config: Pick<Config, 'LIVE_NODE_ORIGINS' | 'LIVE_PUBLIC_URL'>): string[] {
+  const listed = config.LIVE_NODE_ORIGINS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const from = listed.length > 0 ? 'LIVE_NODE_ORIGINS' : 'LIVE_PUBLIC_URL';
+  return (listed.length > 0 ? listed : [config.LIVE_PUBLIC_URL]).map((u) => {
+    try {
+      return new URL(u).origin;
+    } catch {
+      throw new ConfigError(`Invalid configuration: ${from}: ${JSON.stringify(u)} is not a URL`);
+    }
+  });
 }
 
 /** Rows for the README's configuration table: name, default, description. */

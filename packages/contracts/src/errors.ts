@@ -61,6 +61,10 @@ export const ERROR_MESSAGES = {
     en: 'The maritime authority has not confirmed this class; it cannot run',
   },
   OUTSIDE_TIMETABLE: { zh: '不在课表规定的上课时间内', en: 'Outside the timetabled session time' },
+  ROOM_ON_OTHER_NODE: {
+    zh: '本次课由另一台直播服务器承载，请连接该服务器',
+    en: 'This session is hosted on another live server; connect to that one',
+  },
   NOT_ON_ROSTER: { zh: '不在本班学员名册中', en: 'Not on the roster of this class' },
   INVALID_IMAGE: { zh: '图片格式无效（仅支持 JPEG、PNG）', en: 'Invalid image (JPEG or PNG only)' },
   RATE_LIMITED: { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },

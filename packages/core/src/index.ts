@@ -44,6 +44,7 @@ export {
 export { signBody, SIGNATURE_HEADER } from './shared/hmac';
 export { createJoinGrants, type JoinGrantClaims, type LiveRole } from './live/join-grant';
 export { summarizePresence } from './live/presence';
+export * from './live/live-nodes';
 export * from './live/device-check';
 export { createRecordingService, type RecordingService } from './live/recording.service';
 export { createLiveLogService, type LiveLogService, type PresenceRecord } from './live/live-log.service';
@@ -72,8 +73,10 @@ export function createCoreFromConfig(
   config: CoreSettings,
   jobs: JobQueue,
   clock: Clock = systemClock,
+  extra: Pick<CoreDeps, 'locateLiveNode'> = {},
 ) {
   return createCore({
+    ...extra,
     db,
     clock,
     jobs,
@@ -101,6 +104,8 @@ export interface CoreDeps {
   faceMatch: FaceMatchProvider;
   /** Public URL of the live service's signaling, handed out with join grants. */
   liveUrl: string;
+  /** Several live nodes: the room → node map's answer for a session (see live/live-nodes.ts). */
+  locateLiveNode?: (sessionId: string) => Promise<string | null>;
   auth: AuthSettings;
   piiKey: string;
 }
@@ -124,7 +129,13 @@ export function createCore(deps: CoreDeps) {
     classes: createClassService({ db, clock, jobs, institutions, notifications }),
     classGroup: createClassGroupService({ db, clock }),
     roster: createRosterService({ db, clock, pii, notifications }),
-    live: createLiveAccessService({ db, clock, secret: deps.auth.jwtSecret, liveUrl: deps.liveUrl }),
+    live: createLiveAccessService({
+      db,
+      clock,
+      secret: deps.auth.jwtSecret,
+      liveUrl: deps.liveUrl,
+      locateLiveNode: deps.locateLiveNode,
+    }),
     liveLog: createLiveLogService({ db, clock }),
     recordings: createRecordingService({ db, clock, jobs, secret: deps.auth.jwtSecret }),
     identity: createIdentityService({ db, clock, store: deps.evidenceStore, faceMatch: deps.faceMatch }),

@@ -8,8 +8,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Config } from '@seafarer/config';
-import { createCoreFromConfig, systemClock, type Clock, type Core } from '@seafarer/core';
+import { liveNodeOrigins, type Config } from '@seafarer/config';
+import {
+  createCoreFromConfig,
+  createLiveNodeLocator,
+  systemClock,
+  type Clock,
+  type Core,
+} from '@seafarer/core';
 import { createDb } from '@seafarer/db';
 import { createJobQueue, type JobQueueAdapter } from '@seafarer/queue';
 import { WEB_PUBLIC_DIR } from '@seafarer/web';
@@ -61,7 +67,15 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     enableOfflineQueue: true,
   });
   const jobs = createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
-  const core = createCoreFromConfig(dbHandle.db, config, jobs, opts.clock ?? systemClock);
+  const liveOrigins = liveNodeOrigins(config);
+  // Join grants point at the live node hosting the session (room → node map written by the live nodes).
+  const core = createCoreFromConfig(dbHandle.db, config, jobs, opts.clock ?? systemClock, {
+    locateLiveNode: createLiveNodeLocator({
+      store: redis,
+      prefix: config.QUEUE_PREFIX,
+      origins: liveOrigins,
+    }),
+  });
   app.decorate('core', core);
   app.addHook('onClose', async () => {
     await jobs.close();
@@ -74,14 +88,16 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   // Infrastructure first (fastify/demo): errors, security headers, CORS, rate limits, docs, access control.
   await app.register(errorHandling);
-  // The pages talk to this API and to the live service's signaling, nothing else.
-  const live = new URL(config.LIVE_PUBLIC_URL);
-  const liveWs = `${live.protocol === 'https:' ? 'wss:' : 'ws:'}//${live.host}`;
+  // The pages talk to this API and to the live nodes' signaling, nothing else.
+  const liveSources = liveOrigins.flatMap((origin) => {
+    const u = new URL(origin);
+    return [origin, `${u.protocol === 'https:' ? 'wss:' : 'ws:'}//${u.host}`];
+  });
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
         'script-src': ["'self'"],
-        'connect-src': ["'self'", live.origin, liveWs],
+        'connect-src': ["'self'", ...liveSources],
         'img-src': ["'self'", 'data:', 'blob:'],
         'media-src': ["'self'", 'blob:'],
       },

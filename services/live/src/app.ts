@@ -19,6 +19,7 @@ import type { Room } from './room/room';
 import { createDb } from '@seafarer/db';
 import { loadMediasoup } from './media/mediasoup';
 import { WorkerPool } from './media/worker-pool';
+import { NodeDirectory } from './cluster/node-directory';
 import { attachSignaling, type SignalingDeps } from './signaling';
 
 export interface LiveServer {
@@ -26,6 +27,8 @@ export interface LiveServer {
   io: Server;
   pool: WorkerPool;
   signaling: ReturnType<typeof attachSignaling>;
+  /** This node's entry in the room → node map. */
+  directory: NodeDirectory;
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -109,6 +112,21 @@ export async function buildLiveServer(opts: {
       });
     },
   };
+  // Several live nodes: each session is hosted by the one node that claimed it (room → node map).
+  const directory = new NodeDirectory({
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    nodeId: config.LIVE_NODE_ID || `${os.hostname()}:${config.LIVE_PORT}`,
+    url: config.LIVE_PUBLIC_URL,
+    ttlMs: config.LIVE_NODE_TTL_SECONDS * 1000,
+    log: log.child({ component: 'node-directory' }),
+    load: () => ({
+      rooms: signaling.rooms.size,
+      peers: [...signaling.rooms.values()].reduce((n, room) => n + room.peers.size, 0),
+    }),
+    // Our claim lapsed and another node hosts the session now: send our peers there (they re-join).
+    onLost: (sessionId) => io.local.in(`ses:${sessionId}`).disconnectSockets(true),
+  });
   const signaling = attachSignaling({
     io,
     pool,
@@ -116,12 +134,14 @@ export async function buildLiveServer(opts: {
     liveLog: createLiveLogService({ db: dbHandle.db, clock }),
     redis,
     log,
+    maxPeersPerRouter: config.LIVE_ROUTER_MAX_PEERS,
     network: {
       listenIp: config.LIVE_LISTEN_IP,
       ...(config.LIVE_ANNOUNCED_IP && { announcedIp: config.LIVE_ANNOUNCED_IP }),
     },
     clock,
     hooks: { ...recordingHooks, ...opts.hooks },
+    placement: directory,
   });
 
   let closed = false;
@@ -130,14 +150,20 @@ export async function buildLiveServer(opts: {
     io,
     pool,
     signaling,
-    listen: (port, host) =>
-      new Promise((resolve) =>
+    directory,
+    async listen(port, host) {
+      const bound = await new Promise<number>((resolve) =>
         server.listen(port, host, () => resolve((server.address() as { port: number }).port)),
-      ),
+      );
+      // Registered once reachable: from now on the API may send people here.
+      await directory.start();
+      return bound;
+    },
     async close() {
       if (closed) return;
       closed = true;
       await signaling.close();
+      await directory.close();
       await new Promise<void>((r) => io.close(() => r()));
       pool.close();
       await jobs.close();

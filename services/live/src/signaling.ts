@@ -26,6 +26,8 @@ export interface SignalingDeps {
   redis: Redis;
   log: Logger;
   network: { listenIp: string; announcedIp?: string };
+  /** Peers per router before a room opens another one and pipes streams across (0: never). */
+  maxPeersPerRouter?: number;
   clock: { now(): Date };
   /** Called with each instructor producer (the recorder attaches here) and on each room (re)build. */
   hooks?: {
@@ -37,6 +39,14 @@ export interface SignalingDeps {
       source: MediaSource,
     ): Promise<void> | void;
     onRoomClosed?(room: Room): Promise<void> | void;
+  };
+  /**
+   * Several live nodes: every peer of a session must land on the one node hosting it (room → node map).
+   * `claim` takes the session for this node unless another living node hosts it; `release` never throws.
+   */
+  placement?: {
+    claim(sessionId: string): Promise<{ here: true } | { here: false; url: string }>;
+    release(sessionId: string): Promise<void>;
   };
 }
 
@@ -87,12 +97,14 @@ export function attachSignaling(deps: SignalingDeps) {
     let pending = creating.get(c.ses);
     if (!pending) {
       pending = (async () => {
-        const room = await Room.create(pool.pick(), {
-          classId: c.cls,
-          sessionId: c.ses,
-          institutionId: c.inst,
-          cap: c.cap,
-        });
+        const room = await Room.create(
+          pool.pick(),
+          { classId: c.cls, sessionId: c.ses, institutionId: c.inst, cap: c.cap },
+          {
+            ...(deps.maxPeersPerRouter !== undefined && { maxPeersPerRouter: deps.maxPeersPerRouter }),
+            pickWorker: (inUse) => pool.pickAvoiding(inUse),
+          },
+        );
         rooms.set(c.ses, room);
         // Nobody ended it? The timetable does, half an hour after the scheduled end of the session.
         const closeIn = c.end + CLOSE_AFTER_END_MS - deps.clock.now().getTime();
@@ -219,24 +231,42 @@ export function attachSignaling(deps: SignalingDeps) {
     rooms.delete(room.sessionId);
     await deps.hooks?.onRoomClosed?.(room);
     room.close();
+    await deps.placement?.release(room.sessionId);
     log.info({ sessionId: room.sessionId }, 'room closed');
   }
 
-  // REL-1: a dead worker's rooms move to its replacement; every client is told to join again.
+  const mediaLost = async (room: Room, lost: Array<{ p: Peer; camera: boolean; mic: boolean }>) => {
+    for (const { p, camera, mic } of lost) {
+      if (camera) await presence(room, p, 'camera.off', { reason: 'worker_died' });
+      if (mic) await presence(room, p, 'mic.off', { reason: 'worker_died' });
+    }
+  };
+  const mediaOf = (peers: Iterable<Peer>) =>
+    [...peers].map((p) => ({ p, camera: !!p.producerOf('camera'), mic: !!p.producerOf('mic') }));
+
+  // REL-1: a dead worker's rooms move to its replacement; every client is told to join again. When
+  // only a secondary router of a room died, only its peers join again (onto a router that works).
   pool.on('replaced', (dead, replacement) => {
     for (const room of rooms.values()) {
+      const secondary = room.routers.slice(1).filter((r) => r.worker === dead);
+      if (room.worker !== dead && secondary.length) {
+        for (const { router } of secondary) {
+          const lost = mediaOf([...room.peers.values()].filter((p) => p.router === router));
+          room.dropRouter(router);
+          void mediaLost(room, lost);
+          for (const { p } of lost) emitTo(p, 'room.reset', { reason: 'worker_died' });
+          log.warn(
+            { sessionId: room.sessionId, peers: lost.length },
+            'a secondary router died; its peers join again',
+          );
+        }
+        continue;
+      }
       if (room.worker !== dead) continue;
       void (async () => {
-        const hadMedia = [...room.peers.values()].map((p) => ({
-          p,
-          camera: !!p.producerOf('camera'),
-          mic: !!p.producerOf('mic'),
-        }));
+        const hadMedia = mediaOf(room.peers.values());
         await room.rebuild(replacement);
-        for (const { p, camera, mic } of hadMedia) {
-          if (camera) await presence(room, p, 'camera.off', { reason: 'worker_died' });
-          if (mic) await presence(room, p, 'mic.off', { reason: 'worker_died' });
-        }
+        await mediaLost(room, hadMedia);
         await deps.hooks?.onRoomRebuilt?.(room);
         io.in(`ses:${room.sessionId}`).emit('room.reset', { reason: 'worker_died' });
         log.warn({ sessionId: room.sessionId, workerPid: replacement.pid }, 'room rebuilt on a new worker');
@@ -253,10 +283,17 @@ export function attachSignaling(deps: SignalingDeps) {
         throw new AppError('PRECONDITION_FAILED', {
           message: { zh: '本次课已结束', en: 'This session has ended' },
         });
+      const placed = await deps.placement?.claim(claims.ses);
+      if (placed && !placed.here) throw new AppError('ROOM_ON_OTHER_NODE', { details: { url: placed.url } });
       socket.data.claims = claims;
       next();
     } catch (e) {
-      next(Object.assign(new Error(errorOf(e).code), { data: errorOf(e) }));
+      const details = isAppError(e) ? e.details : undefined;
+      next(
+        Object.assign(new Error(errorOf(e).code), {
+          data: { ...errorOf(e), ...(details !== undefined && { details }) },
+        }),
+      );
     }
   });
 
@@ -361,7 +398,8 @@ export function attachSignaling(deps: SignalingDeps) {
 
     on('transport.create', async ({ direction, forceTcp }) => {
       if (direction === 'send' && peer.role === 'observer') throw new AppError('FORBIDDEN');
-      const t = await room.router.createWebRtcTransport({
+      const router = await room.routerFor(peer);
+      const t = await router.createWebRtcTransport({
         listenIps: [
           {
             ip: deps.network.listenIp,
@@ -454,19 +492,21 @@ export function attachSignaling(deps: SignalingDeps) {
       if (!found) throw new AppError('NOT_FOUND');
       const source = (found.producer.appData as { source: MediaSource }).source;
       if (!room.mayConsume(peer, found.owner, source)) throw new AppError('FORBIDDEN');
-      if (
-        !peer.rtpCapabilities ||
-        !room.router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities })
-      )
-        throw new AppError('PRECONDITION_FAILED', {
-          message: { zh: '设备不支持该媒体格式', en: 'This device cannot decode that stream' },
-        });
       const recv = [...peer.transports.values()].find(
         (t) => (t.appData as { direction: string }).direction === 'recv',
       );
-      if (!recv)
+      if (!recv || !peer.router)
         throw new AppError('PRECONDITION_FAILED', {
           message: { zh: '请先建立接收通道', en: 'Create a receive transport first' },
+        });
+      // A stream from another of the room's routers is piped over first (once per router).
+      await room.bring(found.owner, found.producer, peer.router);
+      if (
+        !peer.rtpCapabilities ||
+        !peer.router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities })
+      )
+        throw new AppError('PRECONDITION_FAILED', {
+          message: { zh: '设备不支持该媒体格式', en: 'This device cannot decode that stream' },
         });
       const consumer = await recv.consume({
         producerId,

@@ -12,7 +12,14 @@ import { createJoinGrants, type LiveRole } from './join-grant';
 export const ROOM_OPENS_BEFORE_MINUTES = 30;
 export const ROOM_CLOSES_AFTER_MINUTES = 30;
 
-export function createLiveAccessService(deps: { db: Db; clock: Clock; secret: string; liveUrl: string }) {
+export function createLiveAccessService(deps: {
+  db: Db;
+  clock: Clock;
+  secret: string;
+  liveUrl: string;
+  /** Several live nodes: the node that hosts (or should host) a session; null means `liveUrl`. */
+  locateLiveNode?: (sessionId: string) => Promise<string | null>;
+}) {
   const { db, clock } = deps;
   const grants = createJoinGrants(deps.secret, clock);
 
@@ -56,6 +63,8 @@ export function createLiveAccessService(deps: { db: Db; clock: Clock; secret: st
         role = 'trainee';
       } else throw new AppError('FORBIDDEN');
       const hidden = role === 'observer';
+      // Without the map (Redis unreachable) any node will do: a wrong one redirects (ROOM_ON_OTHER_NODE).
+      const liveUrl = (await deps.locateLiveNode?.(sessionId).catch(() => null)) ?? deps.liveUrl;
       const { grant, expiresAt } = grants.sign({
         sub: a.accountId,
         name: a.displayName,
@@ -88,7 +97,7 @@ export function createLiveAccessService(deps: { db: Db; clock: Clock; secret: st
         hidden,
         classId,
         sessionId,
-        liveUrl: deps.liveUrl,
+        liveUrl,
       };
     },
   };

@@ -43,6 +43,9 @@ const SIMULCAST = {
   ],
 };
 
+/** Live nodes in a row that may send us on to another before the refusal is shown. */
+const MAX_NODE_HOPS = 2;
+
 /**
  * One participant's connection to a live session. Re-joins by itself after a network drop or a
  * media-server rebuild (REL-1): a fresh join grant is fetched on every (re)connection.
@@ -65,6 +68,7 @@ export class LiveClient {
   joinedAt: number[] = [];
   private localStream: MediaStream | null = null;
   private joining: Promise<void> | null = null;
+  private readonly consuming = new Set<string>();
 
   constructor(private readonly opts: LiveClientOptions) {}
 
@@ -90,16 +94,26 @@ export class LiveClient {
       return;
     }
     this.role = first.liveRole;
-    const socket = io(first.liveUrl, {
+    this.connect(first.liveUrl, first, 0);
+  }
+
+  /**
+   * Connects to one live node. All of a session's peers share one node: a node that does not host
+   * the session names the one that does (ROOM_ON_OTHER_NODE), and a node gone for good is replaced
+   * by the one the API names now.
+   */
+  private connect(url: string, first: JoinGrantView | null, hops: number) {
+    let grant = first;
+    const socket = io(url, {
+      forceNew: true,
       transports: ['websocket'],
       reconnectionDelay: 500,
       reconnectionDelayMax: 2000,
       // A fresh grant on every (re)connection: grants live two minutes.
       auth: (cb) => {
-        if (first) {
-          const g = first;
-          (first as unknown) = null;
-          cb({ grant: g.grant });
+        if (grant) {
+          cb({ grant: grant.grant });
+          grant = null;
         } else
           this.grant().then(
             (g) => cb({ grant: g.grant }),
@@ -108,10 +122,31 @@ export class LiveClient {
       },
     });
     this.socket = socket;
+    const moveTo = (next: string) => {
+      socket.removeAllListeners();
+      socket.io.removeAllListeners();
+      socket.disconnect();
+      this.connect(next, null, hops + 1);
+    };
+    socket.on('connect', () => (hops = 0));
     socket.on('admission.ready', () => void this.join());
     socket.on('admission.refused', (err) => this.fail(err, 'refused'));
-    socket.on('connect_error', (err: Error & { data?: LiveClient['lastError'] }) => {
-      if (err.data) this.fail(err.data, this.state === 'joined' ? 'rejoining' : 'refused');
+    socket.on(
+      'connect_error',
+      (err: Error & { data?: LiveClient['lastError'] & { details?: { url?: string } } }) => {
+        const elsewhere = err.data?.details?.url;
+        if (err.data?.code === 'ROOM_ON_OTHER_NODE' && elsewhere && hops < MAX_NODE_HOPS)
+          return moveTo(elsewhere);
+        if (err.data) this.fail(err.data, this.state === 'joined' ? 'rejoining' : 'refused');
+      },
+    );
+    let unreachable = 0;
+    socket.io.on('reconnect_error', () => {
+      if (++unreachable % 3 !== 0) return;
+      this.grant().then(
+        (g) => g.liveUrl !== url && this.socket === socket && moveTo(g.liveUrl),
+        () => undefined,
+      );
     });
     socket.on('disconnect', () => {
       if (this.state === 'joined') this.state = 'rejoining';
@@ -238,6 +273,8 @@ export class LiveClient {
     this.observers = joined.observers ?? 0;
     this.remote.clear();
     this.recv = await this.transport('recv');
+    // Receiving does not wait for publishing: the instructor's picture comes as soon as it can.
+    const receiving = Promise.all(joined.producers.map((p) => this.consume(p)));
     if (joined.self.role !== 'observer' && (hasCam || hasMic)) {
       this.send = await this.transport('send');
       const simulcast = this.opts.lite
@@ -264,7 +301,7 @@ export class LiveClient {
           }),
         );
     }
-    for (const p of joined.producers) await this.consume(p);
+    await receiving;
     this.state = 'joined';
     this.joinedAt.push(Date.now());
     this.opts.onChange();
@@ -323,7 +360,14 @@ export class LiveClient {
   }
 
   private async consume(p: ProducerInfo) {
-    if (!this.recv || [...this.remote.values()].some((r) => r.consumer.producerId === p.id)) return;
+    if (
+      !this.recv ||
+      this.consuming.has(p.id) ||
+      [...this.remote.values()].some((r) => r.consumer.producerId === p.id)
+    )
+      return;
+    // The join's producer list and a 'producer.new' may name the same producer at once.
+    this.consuming.add(p.id);
     try {
       const info = await this.request<
         'consume',
@@ -347,6 +391,8 @@ export class LiveClient {
       this.opts.onChange();
     } catch (e) {
       console.warn('consume failed', p.id, e);
+    } finally {
+      this.consuming.delete(p.id);
     }
   }
 

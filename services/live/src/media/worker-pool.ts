@@ -68,6 +68,15 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return w;
   }
 
+  /** For a room's next router: the next worker it does not use yet, if there is one. */
+  pickAvoiding(inUse: readonly Worker[]): Worker {
+    for (let i = 0; i < this.workers.length; i++) {
+      const w = this.pick();
+      if (!inUse.includes(w)) return w;
+    }
+    return this.pick();
+  }
+
   get all(): readonly Worker[] {
     return this.workers;
   }

@@ -7,6 +7,8 @@ export class Peer {
   readonly producers = new Map<string, Mediasoup.types.Producer>();
   readonly consumers = new Map<string, Mediasoup.types.Consumer>();
   rtpCapabilities: Mediasoup.types.RtpCapabilities | null = null;
+  /** The room's router this peer's transports are on (Room.routerFor), until its media closes. */
+  router: Mediasoup.types.Router | null = null;
   handRaised = false;
   /** TM-2: trainees enter muted and may unmute only once the instructor allows it. */
   micAllowed: boolean;
@@ -50,5 +52,6 @@ export class Peer {
     this.transports.clear();
     this.producers.clear();
     this.consumers.clear();
+    this.router = null;
   }
 }

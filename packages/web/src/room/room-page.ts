@@ -73,9 +73,10 @@ function mediaFor(id: string, track: MediaStreamTrack, kind: 'audio' | 'video'):
     el.autoplay = true;
     el.setAttribute('playsinline', '');
     if (kind === 'video') el.muted = true;
-    el.srcObject = new MediaStream([track]);
     map.set(id, el as HTMLVideoElement);
   }
+  // A rejoin (REL-1) brings new tracks under the same key.
+  if ((el.srcObject as MediaStream | null)?.getTracks()[0] !== track) el.srcObject = new MediaStream([track]);
   return el;
 }
 
@@ -125,6 +126,16 @@ function render() {
         'video',
       ),
     );
+  }
+
+  // Self view in a corner of the main picture: people see that their camera is on (JS-8).
+  const own = client.producers.get('camera')?.track;
+  const mainIsOwn = teaching && !mainRemote && client.main.source !== 'screen';
+  if (own && !mainIsOwn) {
+    const self = mediaFor('self', own, 'video');
+    self.className = 'self';
+    self.title = t('我的画面', 'My camera');
+    main.append(self);
   }
 
   // Everyone's audio plays.

@@ -7,12 +7,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createOutboundDelivery } from '@seafarer/core';
 import { startProcessors } from '../../services/worker/src/processors';
 import { loadConfig } from '@seafarer/config';
-import type { ClassView } from '@seafarer/contracts';
 import { buildLiveServer, type LiveServer } from '../../services/live/src/app';
 import { startTestApp, type TestApp } from './app';
-import { china, movableClock } from './clock';
-import { rosterCsv, trainees } from './roster';
-import { chinaDate, createWorld, NEW_PASSWORD, planFor, signIn, type World } from './world';
+import { movableClock } from './clock';
+import { confirmedClass } from './cluster';
+import { NEW_PASSWORD, type World } from './world';
 
 /** Debian's Chromium with a fake camera and microphone (a moving test pattern and a beep). */
 export const launchChromium = () =>
@@ -82,40 +81,15 @@ export async function startClassroom(opts: { live?: Record<string, string> } = {
     queue: { redisUrl: t.config.REDIS_URL, prefix: shared.QUEUE_PREFIX },
     storageDir: shared.STORAGE_DIR,
   });
-  const w = await createWorld(t);
-  const staff = await w.as.admin.call<{ items: Array<{ accountId: string; username: string }> }>(
-    'GET',
-    `/api/v1/institutions/${w.institutionId}/staff`,
-  );
-  const managerId = staff.items.find((s) => s.username === w.usernames.manager)!.accountId;
-  const first = chinaDate(8);
-  const c = await w.as.manager.call<ClassView>('POST', `/api/v1/institutions/${w.institutionId}/classes`, {
-    body: {
-      trainingItemId: w.theoryItemId,
-      code: `L-${w.code}`,
-      name: '直播测试班',
-      plan: planFor(w.instructorId, managerId, first),
-    },
-  });
-  await w.as.manager.raw('POST', `/api/v1/classes/${c.id}/roster/import`, {
-    rawBody: rosterCsv(trainees(3, 300)),
-    headers: { 'content-type': 'text/csv' },
-  });
-  const slips = await w.as.manager.call<{
-    issued: Array<{ username: string; name: string; oneTimePassword: string }>;
-  }>('POST', `/api/v1/classes/${c.id}/accounts/issue`);
-  for (const s of slips.issued) await signIn(t.client, s.username, s.oneTimePassword);
-  await w.as.manager.call('POST', `/api/v1/classes/${c.id}/plan/file`);
-  await w.as.officer.call('POST', `/api/v1/classes/${c.id}/plan/review`, { body: { decision: 'confirm' } });
-  clock.set(china(first, '08:25:00'));
+  const cls = await confirmedClass(t, clock, { code: 'L', name: '直播测试班', rosterSeed: 300 });
   const browser = await launchChromium();
   return {
     t,
     live,
-    w,
-    classId: c.id,
-    sessionId: c.current.sessions[0]!.id,
-    trainees: slips.issued.map((s) => ({ username: s.username, name: s.name })),
+    w: cls.w,
+    classId: cls.classId,
+    sessionId: cls.sessionId,
+    trainees: cls.issued,
     browser,
     async close() {
       await browser.close();

@@ -59,6 +59,8 @@ export interface ConfirmedClass {
   sessionId: string;
   /** The roster's three trainees, signed in (their one-time passwords changed). */
   trainees: Client[];
+  /** Their accounts (passwords: NEW_PASSWORD). */
+  issued: Array<{ username: string; name: string }>;
   /** POST …/join-grant as `who`. */
   grant(who: Client): Promise<JoinGrantView>;
 }
@@ -71,6 +73,11 @@ export interface ConfirmedClass {
 export async function confirmedClass(
   t: TestApp,
   clock: ReturnType<typeof movableClock>,
+  opts: { code: string; name: string; rosterSeed: number } = {
+    code: 'N',
+    name: '多节点测试班',
+    rosterSeed: 400,
+  },
 ): Promise<ConfirmedClass> {
   const w = await createWorld(t);
   const staff = await w.as.admin.call<{ items: Array<{ accountId: string; username: string }> }>(
@@ -82,19 +89,18 @@ export async function confirmedClass(
   const c = await w.as.manager.call<ClassView>('POST', `/api/v1/institutions/${w.institutionId}/classes`, {
     body: {
       trainingItemId: w.theoryItemId,
-      code: `N-${w.code}`,
-      name: '多节点测试班',
+      code: `${opts.code}-${w.code}`,
+      name: opts.name,
       plan: planFor(w.instructorId, managerId, first),
     },
   });
   await w.as.manager.raw('POST', `/api/v1/classes/${c.id}/roster/import`, {
-    rawBody: rosterCsv(trainees(3, 400)),
+    rawBody: rosterCsv(trainees(3, opts.rosterSeed)),
     headers: { 'content-type': 'text/csv' },
   });
-  const slips = await w.as.manager.call<{ issued: Array<{ username: string; oneTimePassword: string }> }>(
-    'POST',
-    `/api/v1/classes/${c.id}/accounts/issue`,
-  );
+  const slips = await w.as.manager.call<{
+    issued: Array<{ username: string; name: string; oneTimePassword: string }>;
+  }>('POST', `/api/v1/classes/${c.id}/accounts/issue`);
   const signedIn = [];
   for (const s of slips.issued) signedIn.push(await signIn(t.client, s.username, s.oneTimePassword));
   await w.as.manager.call('POST', `/api/v1/classes/${c.id}/plan/file`);
@@ -106,6 +112,7 @@ export async function confirmedClass(
     classId: c.id,
     sessionId,
     trainees: signedIn,
+    issued: slips.issued.map((x) => ({ username: x.username, name: x.name })),
     grant: (who) =>
       who.call<JoinGrantView>('POST', `/api/v1/classes/${c.id}/sessions/${sessionId}/join-grant`),
   };

@@ -11,6 +11,7 @@ import { createLiveNodeLocator, liveNodeKeys } from '@seafarer/core';
 import { NodeDirectory } from '../../services/live/src/cluster/node-directory';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { movableClock } from '../helpers/clock';
+import { launchChromium, signedInPage, waitState } from '../helpers/classroom';
 import {
   confirmedClass,
   freePorts,
@@ -217,6 +218,36 @@ describe('two live nodes behind one API', () => {
     // The host's heartbeat reports its load.
     await sleep(1000);
     expect(await redis.hgetall(keys.node(host.id))).toMatchObject({ url: host.url, rooms: '1', peers: '2' });
+  });
+
+  it('[REL-1] the web client handed the wrong node follows the refusal to the host and joins there with camera and microphone', async () => {
+    const browser = await launchChromium();
+    try {
+      const trainee = klass.issued[2]!;
+      const page = await signedInPage(t, browser, trainee.username);
+      // The first grant names the node that does not host the session (as after a stale lookup).
+      let rewritten = 0;
+      await page.route('**/join-grant', async (route) => {
+        const response = await route.fetch();
+        const body = (await response.json()) as { liveUrl: string };
+        if (rewritten++ === 0) body.liveUrl = other.url;
+        await route.fulfill({ response, json: body });
+      });
+      await page.goto(`${t.baseUrl}/app/room.html?class=${klass.classId}&session=${klass.sessionId}&lite=1`);
+      await waitState(page, 'joined');
+      expect(rewritten).toBeGreaterThanOrEqual(1);
+      const id = await page.evaluate(
+        () => (globalThis as unknown as { __live: { self: { id: string } } }).__live.self.id,
+      );
+      const room = host.live.signaling.rooms.get(klass.sessionId)!;
+      // Present on the host: publishing camera and microphone there (JS-8); nothing on the other node.
+      for (let i = 0; i < 40 && !room.peers.get(id)?.present; i++) await sleep(250);
+      expect(room.peers.get(id)?.present).toBe(true);
+      expect(other.live.signaling.rooms.has(klass.sessionId)).toBe(false);
+      await page.context().close();
+    } finally {
+      await browser.close();
+    }
   });
 
   it('[REL-1] when the hosting node goes away, grants point at the other node, which takes the session over', async () => {

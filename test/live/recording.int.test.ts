@@ -379,6 +379,39 @@ describe('session recording', () => {
     expect((await probeStreams(replay)).map((s) => s.codecType).sort()).toEqual(['audio', 'video']);
   });
 
+  it('[REL-1] [VC-2] a segment cut off after its first frame still joins, at once, into a bounded replay', async () => {
+    // A worker death right after a segment started leaves one video frame and no duration in the
+    // file. Joined with segments of other tracks, its silence must last about one frame, not for
+    // ever (an unbounded filter once grew ffmpeg by ~800 MB/s; reencodeGraph's unit test has the
+    // zero-duration case itself).
+    const work = path.join(dir, 'cut-off');
+    mkdirSync(work);
+    const ff = (...args: string[]) =>
+      execFileSync('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args]);
+    const full = path.join(work, 'segment-000.mkv');
+    const cut = path.join(work, 'segment-001.mkv');
+    ff(
+      ...['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15:duration=1'],
+      ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=1'],
+      ...['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus'],
+      ...['-f', 'matroska', full],
+    );
+    // `-live 1`: no duration in the header, as in a file whose writer was killed.
+    ff(
+      ...['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15', '-frames:v', '1'],
+      ...['-c:v', 'libvpx', '-f', 'matroska', '-live', '1', cut],
+    );
+    expect(await probeDuration(cut)).toBeLessThanOrEqual(0.07);
+    const replay = path.join(work, 'replay.mkv');
+    const started = Date.now();
+    const result = await concatSegments([full, cut], replay, { timeoutMs: 30_000 });
+    expect(result.method).toBe('reencode');
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const duration = await probeDuration(replay);
+    expect(duration).toBeGreaterThanOrEqual(1);
+    expect(duration).toBeLessThanOrEqual(1.5);
+  });
+
   it('[REL-1] leaves no ffmpeg running and every worker closed', async () => {
     await Promise.all(recorders.splice(0).map((r) => r.stop()));
     await Promise.all(feeds.splice(0).map((f) => f.close()));

@@ -10,14 +10,25 @@ export interface ProcessResult {
 /** Keeps only the end of a long stderr: ffmpeg's last lines say why it failed. */
 const MAX_STDERR = 16_384;
 
-/** Runs a command to completion and keeps its output; rejects only when it cannot be started. */
+/**
+ * Runs a command to completion and keeps its output; rejects only when it cannot be started.
+ * `timeoutMs` kills it after that long; `maxMemoryMb` caps its address space (`ulimit -v`), so a
+ * runaway process fails on its own instead of taking the machine's memory.
+ */
 export function runProcess(
   command: string,
   args: readonly string[],
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; maxMemoryMb?: number } = {},
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child =
+      opts.maxMemoryMb === undefined
+        ? spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn(
+            '/bin/sh',
+            ['-c', 'ulimit -v "$0" && exec "$@"', String(opts.maxMemoryMb * 1024), command, ...args],
+            { stdio: ['ignore', 'pipe', 'pipe'] },
+          );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -69,6 +69,7 @@ export class LiveClient {
   private localStream: MediaStream | null = null;
   private joining: Promise<void> | null = null;
   private readonly consuming = new Set<string>();
+  private readonly early = new Map<string, ProducerInfo>();
 
   constructor(private readonly opts: LiveClientOptions) {}
 
@@ -262,6 +263,8 @@ export class LiveClient {
     }
     const hasCam = !!this.localStream?.getVideoTracks()[0];
     const hasMic = !!this.localStream?.getAudioTracks()[0];
+    // Producers announced from now until the receive transport exists are consumed with the join's list.
+    this.early.clear();
     const joined = await this.request<'room.join', JoinResult>('room.join', {
       rtpCapabilities: this.device.rtpCapabilities,
       device: { camera: hasCam, mic: hasMic },
@@ -274,7 +277,13 @@ export class LiveClient {
     this.remote.clear();
     this.recv = await this.transport('recv');
     // Receiving does not wait for publishing: the instructor's picture comes as soon as it can.
-    const receiving = Promise.all(joined.producers.map((p) => this.consume(p)));
+    const receiving = Promise.all(
+      [
+        ...joined.producers,
+        ...[...this.early.values()].filter((e) => !joined.producers.some((p) => p.id === e.id)),
+      ].map((p) => this.consume(p)),
+    );
+    this.early.clear();
     if (joined.self.role !== 'observer' && (hasCam || hasMic)) {
       this.send = await this.transport('send');
       const simulcast = this.opts.lite
@@ -360,11 +369,12 @@ export class LiveClient {
   }
 
   private async consume(p: ProducerInfo) {
-    if (
-      !this.recv ||
-      this.consuming.has(p.id) ||
-      [...this.remote.values()].some((r) => r.consumer.producerId === p.id)
-    )
+    if (!this.recv) {
+      // Announced while (re)joining, before the receive transport exists: consumed once it does.
+      this.early.set(p.id, p);
+      return;
+    }
+    if (this.consuming.has(p.id) || [...this.remote.values()].some((r) => r.consumer.producerId === p.id))
       return;
     // The join's producer list and a 'producer.new' may name the same producer at once.
     this.consuming.add(p.id);

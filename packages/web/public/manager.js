@@ -24,11 +24,10 @@ import {
   initHeader,
   renderPlanVersion,
   renderVerifications,
-  renderVersions,
   revokeObjectUrls,
   rosterTable,
-  showDiff,
   tabs,
+  versionBrowser,
 } from './ui.js';
 
 const view = document.getElementById('view');
@@ -784,8 +783,6 @@ async function planTab(panel, cls, seq) {
             )
           : null;
 
-  const versionsBox = h('div', {}, h('p', { class: 'muted' }, '加载中… Loading…'));
-  const versionDetail = h('div', {});
   panel.replaceChildren(
     section('备案 Filing', stateNote, rule, actions, err),
     section('概况 Overview', classFacts(cls)),
@@ -797,31 +794,9 @@ async function planTab(panel, cls, seq) {
         { class: 'hint' },
         '点击版本查看内容及与上一版的变更 Click a version to see it and its changes from the previous one.',
       ),
-      versionsBox,
-      versionDetail,
+      ...versionBrowser(cls.id, ctx.names, { stale: () => stale(seq) }),
     ),
   );
-  try {
-    const versions = (await call('GET', `/classes/${cls.id}/versions`)).items;
-    if (stale(seq)) return;
-    const select = (pv) => {
-      versionsBox.replaceChildren(renderVersions(versions, { onSelect: select, selected: pv.version }));
-      const diffBox = h('div', {});
-      versionDetail.replaceChildren(
-        diffBox,
-        h(
-          'details',
-          {},
-          h('summary', {}, `v${pv.version} 完整计划 Full plan`),
-          renderPlanVersion(pv, ctx.names),
-        ),
-      );
-      showDiff(diffBox, cls.id, pv.version, ctx.names);
-    };
-    versionsBox.replaceChildren(renderVersions(versions, { onSelect: select }));
-  } catch (e) {
-    showError(versionsBox, e);
-  }
 }
 
 // ---------- roster ----------

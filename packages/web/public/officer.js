@@ -21,11 +21,11 @@ import {
   loadStaff,
   renderPlanVersion,
   renderVerifications,
-  renderVersions,
   revokeObjectUrls,
   rosterTable,
   showDiff,
   tabs,
+  versionBrowser,
 } from './ui.js';
 
 const view = document.getElementById('view');
@@ -390,9 +390,7 @@ function reviewTab(panel, cls, names) {
   );
 }
 
-async function versionsTab(panel, cls, names, seq) {
-  const box = h('div', {}, h('p', { class: 'muted' }, '加载中… Loading…'));
-  const detail = h('div', {});
+function versionsTab(panel, cls, names, seq) {
   panel.replaceChildren(
     section(
       '版本记录 Versions',
@@ -401,28 +399,9 @@ async function versionsTab(panel, cls, names, seq) {
         { class: 'hint' },
         '点击版本查看与上一版的变更 Click a version to see its changes from the previous one.',
       ),
-      box,
-      detail,
+      ...versionBrowser(cls.id, names, { stale: () => stale(seq), preselect: cls.current.version }),
     ),
   );
-  try {
-    const versions = (await call('GET', `/classes/${cls.id}/versions`)).items;
-    if (stale(seq)) return;
-    const select = (pv) => {
-      box.replaceChildren(renderVersions(versions, { onSelect: select, selected: pv.version }));
-      const diffBox = h('div', {});
-      detail.replaceChildren(
-        diffBox,
-        h('details', {}, h('summary', {}, `v${pv.version} 完整计划 Full plan`), renderPlanVersion(pv, names)),
-      );
-      showDiff(diffBox, cls.id, pv.version, names);
-    };
-    const current = versions.find((x) => x.version === cls.current.version) ?? versions[0];
-    if (current) select(current);
-    else box.replaceChildren(renderVersions(versions, { onSelect: select }));
-  } catch (e) {
-    showError(box, e);
-  }
 }
 
 async function rosterTab(panel, cls, seq) {

@@ -456,6 +456,43 @@ export async function showDiff(container, classId, version, names) {
   }
 }
 
+/**
+ * A class's version list; picking a version shows its changes from the previous one and, folded,
+ * its full plan. `preselect` (a version number) opens that one at once. Returns the elements to
+ * place; they fill in when the versions arrive, unless `stale()` says the page moved on.
+ */
+export function versionBrowser(classId, names, { stale = () => false, preselect } = {}) {
+  const box = h('div', {}, h('p', { class: 'muted' }, '加载中… Loading…'));
+  const detail = h('div', {});
+  (async () => {
+    try {
+      const versions = (await call('GET', `/classes/${classId}/versions`)).items;
+      if (stale()) return;
+      const select = (pv) => {
+        box.replaceChildren(renderVersions(versions, { onSelect: select, selected: pv.version }));
+        const diffBox = h('div', {});
+        detail.replaceChildren(
+          diffBox,
+          h(
+            'details',
+            {},
+            h('summary', {}, `v${pv.version} 完整计划 Full plan`),
+            renderPlanVersion(pv, names),
+          ),
+        );
+        showDiff(diffBox, classId, pv.version, names);
+      };
+      const first =
+        preselect === undefined ? undefined : (versions.find((x) => x.version === preselect) ?? versions[0]);
+      if (first) select(first);
+      else box.replaceChildren(renderVersions(versions, { onSelect: select }));
+    } catch (e) {
+      showError(box, e);
+    }
+  })();
+  return [box, detail];
+}
+
 // ---------- identity verifications ----------
 
 /** An evidence image, fetched with the token only when asked for (every view is audited). */

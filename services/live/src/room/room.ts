@@ -32,7 +32,7 @@ export interface RoomOptions {
 interface Pipe {
   from: Router;
   to: Router;
-  done: Promise<Producer | undefined>;
+  done: Promise<unknown>;
 }
 
 /**
@@ -92,8 +92,8 @@ export class Room {
 
   /**
    * REL-1: a secondary router's worker died. Its peers lose their media (they join again and land on
-   * a router that works); streams piped out of it are closed, so viewers elsewhere drop those
-   * pictures; the primary router, and the recording, go on untouched. Returns the peers affected.
+   * a router that works); mediasoup closes the other end of each pipe, so viewers elsewhere drop
+   * those pictures; the primary router, and the recording, go on untouched. Returns the peers affected.
    */
   dropRouter(router: Router): Peer[] {
     const affected = [...this.peers.values()].filter((p) => p.router === router);
@@ -101,11 +101,8 @@ export class Room {
       p.closeMedia();
       p.joined = false;
     }
-    for (const [key, pipe] of this.pipes) {
-      if (pipe.from !== router && pipe.to !== router) continue;
-      this.pipes.delete(key);
-      if (pipe.from === router) void pipe.done.then((piped) => piped?.close());
-    }
+    for (const [key, pipe] of this.pipes)
+      if (pipe.from === router || pipe.to === router) this.pipes.delete(key);
     if (!router.closed) router.close();
     this.routers = this.routers.filter((r) => r.router !== router);
     return affected;
@@ -157,9 +154,7 @@ export class Room {
     const key = `${producer.id}>${target.id}`;
     let pipe = this.pipes.get(key);
     if (!pipe) {
-      const done = from
-        .pipeToRouter({ producerId: producer.id, router: target })
-        .then(({ pipeProducer }) => pipeProducer);
+      const done = from.pipeToRouter({ producerId: producer.id, router: target });
       pipe = { from, to: target, done };
       this.pipes.set(key, pipe);
       producer.observer.once('close', () => this.pipes.delete(key));

@@ -81,7 +81,7 @@ export async function concatSegments(
     opts.log?.info({ layouts: layouts.map(layoutOf) }, 'segments differ in tracks; re-encoding');
   }
 
-  await reencodeSegments(files, layouts, durations, outFile, timeoutMs);
+  await reencodeSegments(files, layouts, durations, outFile, { recorded, timeoutMs });
   return { method: 'reencode', outFile };
 }
 
@@ -90,7 +90,7 @@ async function reencodeSegments(
   layouts: StreamInfo[][],
   durations: number[],
   outFile: string,
-  timeoutMs: number,
+  { recorded, timeoutMs }: { recorded: number; timeoutMs: number },
 ) {
   const firstVideo = layouts.flat().find((s) => s.codecType === 'video' && s.width && s.height);
   const anyAudio = layouts.some((l) => l.some((s) => s.codecType === 'audio'));
@@ -123,7 +123,6 @@ async function reencodeSegments(
     timeoutMs,
   );
   if (!r.ok) throw new Error(`concatSegments: re-encoding failed: ${tailOf(r.stderr)}`);
-  const recorded = durations.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
   // ffmpeg may stop early and still exit 0 (out of memory inside a filter, say): check what it wrote.
   if (!(await complete(outFile, recorded)))
     throw new Error(

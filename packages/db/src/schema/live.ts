@@ -1,10 +1,21 @@
-import { pgTable, uuid, text, timestamp, jsonb, index, integer, doublePrecision } from 'drizzle-orm/pg-core';
+import {
+  pgTable,
+  uuid,
+  text,
+  timestamp,
+  jsonb,
+  index,
+  integer,
+  doublePrecision,
+  primaryKey,
+} from 'drizzle-orm/pg-core';
 import { classSessions, classes } from './classes';
 import { accounts } from './people';
 
 /**
  * JS-8: the presence log of a live session (join, leave, camera/mic on/off, network drops), the raw
- * material of attendance minutes. Append-only; written by the live service.
+ * material of attendance minutes. Append-only; written by the live service. The id is the event's
+ * own, made when it happened: a write retried after a database hiccup stores it once.
  */
 export const livePresenceEvents = pgTable(
   'live_presence_events',
@@ -25,6 +36,45 @@ export const livePresenceEvents = pgTable(
     data: jsonb('data').notNull().default({}),
   },
   (t) => [index('live_presence_session_idx').on(t.sessionId, t.at)],
+);
+
+/**
+ * VC-3: a session ended for good (by its instructor, or by the timetable). Every live node and the
+ * API read it: no join grant and no admission afterwards, whichever node hosts the room.
+ */
+export const liveSessionClosures = pgTable('live_session_closures', {
+  sessionId: uuid('session_id')
+    .primaryKey()
+    .references(() => classSessions.id),
+  classId: uuid('class_id')
+    .notNull()
+    .references(() => classes.id),
+  /** host | timetable */
+  reason: text('reason').notNull(),
+  /** The instructor who ended it; null when the timetable did. */
+  endedBy: uuid('ended_by').references(() => accounts.id),
+  endedAt: timestamp('ended_at', { withTimezone: true, precision: 3 }).notNull(),
+});
+
+/** TM-2: a trainee removed from a session by its instructor or class manager may not come back to it. */
+export const liveRemovals = pgTable(
+  'live_removals',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => classSessions.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    classId: uuid('class_id')
+      .notNull()
+      .references(() => classes.id),
+    removedBy: uuid('removed_by')
+      .notNull()
+      .references(() => accounts.id),
+    removedAt: timestamp('removed_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.accountId] })],
 );
 
 /** JS-7.1: chat, questions (with answered state) and raised hands, persisted. */

@@ -1,19 +1,63 @@
 import { loadConfig, type Config } from '@seafarer/config';
 import { createDb, runMigrations } from '@seafarer/db';
 import { createJobQueue } from '@seafarer/queue';
-import { createCoreFromConfig, shanghaiDate, type Actor, type Ctx } from '@seafarer/core';
+import type { ClassView, PlanBody } from '@seafarer/contracts';
+import {
+  computeCheckDigit,
+  createCoreFromConfig,
+  shanghaiDate,
+  type Actor,
+  type Clock,
+  type Ctx,
+  type JobQueue,
+} from '@seafarer/core';
 
 /**
  * Seeds a demo: the Jiangsu MSA with a Nanjing branch, one qualified institution with a licence, a theory
- * and a practical item, and one account per role. Idempotent: a second run changes nothing.
- * Goes through the same use-cases as the API, so everything it writes is audited.
+ * and a practical item, one account per role, and a live demo class with a session running now.
+ * Goes through the same use-cases as the API, so everything it writes is audited and every rule holds:
+ * what the rules want done days before a class (filing, confirmation) is written as history, by the
+ * same use-cases with a clock set back to that day. A second run changes nothing, except that a demo
+ * class no longer running now is given a new timetable (amended, filed and confirmed again, as history).
  */
 export const DEMO_PASSWORD = 'Demo-Harbour-2026';
+/** The live demo class; its trainee's account is issued from the roster as `demo-001`. */
+export const DEMO_CLASS_CODE = 'DEMO';
 
-export async function seedDemo(config: Config) {
+const DAY_MS = 86_400_000;
+/** A clock running `ms` behind the real one. */
+const behind = (ms: number): Clock => ({ now: () => new Date(Date.now() - ms) });
+
+/**
+ * The job queue as seen from a clock in the past: a job the use-case wanted run at instant T (its delay
+ * counted from that clock's now) is due at T, which may already have passed.
+ */
+const dueAsPlanned = (jobs: JobQueue, clock: Clock): JobQueue => ({
+  enqueue: (name, payload, opts) =>
+    jobs.enqueue(name, payload, {
+      ...opts,
+      delayMs: Math.max(0, clock.now().getTime() + (opts.delayMs ?? 0) - Date.now()),
+    }),
+});
+
+export interface SeededDemo {
+  users: string[];
+  live: {
+    classId: string;
+    code: string;
+    trainee: string;
+    now: { id: string; date: string; start: string; end: string };
+    tomorrow: { id: string; date: string; start: string; end: string };
+  };
+}
+
+export async function seedDemo(config: Config): Promise<SeededDemo> {
   const handle = createDb(config.DATABASE_URL, { max: 2, applicationName: 'seafarer-seed' });
-  const jobs = createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
-  const core = createCoreFromConfig(handle.db, config, jobs);
+  const queue = createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  // The institution and its people were set up a month ago (so the class history below comes after them).
+  const setupClock = behind(30 * DAY_MS);
+  const jobs = dueAsPlanned(queue, setupClock);
+  const core = createCoreFromConfig(handle.db, config, jobs, setupClock);
   try {
     const root = await core.people.bootstrapPlatformAdmin({
       username: 'demo.platform',
@@ -132,29 +176,220 @@ export async function seedDemo(config: Config) {
       // The demo is for looking around: its printed password keeps working.
       for (const id of ids) await core.people.waiveFirstPasswordChange(ctx, id);
     }
-    return ['demo.platform', 'demo.admin', 'demo.manager', 'demo.instructor', 'demo.trainee', 'demo.officer'];
+    const inst = (await core.institutions.listInstitutions(ctx)).find(
+      (i) => i.creditCode === '91320100DEMO00001X',
+    )!;
+    const live = await seedLiveClass(config, handle.db, queue, inst.id);
+    return {
+      users: [
+        'demo.platform',
+        'demo.admin',
+        'demo.manager',
+        'demo.instructor',
+        'demo.trainee',
+        'demo.officer',
+      ],
+      live,
+    };
   } finally {
-    await jobs.close();
+    await queue.close();
     await handle.close();
   }
 }
 
+/** China-time date and minutes of the day of an instant. */
+const chinaTime = (at: Date) => {
+  const shifted = new Date(at.getTime() + 8 * 3600_000);
+  return {
+    date: shifted.toISOString().slice(0, 10),
+    minutes: shifted.getUTCHours() * 60 + shifted.getUTCMinutes(),
+  };
+};
+const addDays = (date: string, n: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+const hhmm = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
+/**
+ * The demo timetable: a session that started 15 minutes ago (to the 5 minutes) and runs four hours (never
+ * past midnight: a session lies within one day), two tomorrow, and more after, enough for the item's
+ * 16 syllabus hours.
+ */
+function demoPlan(now: Date, instructorId: string, managerId: string): PlanBody {
+  const { date: today, minutes } = chinaTime(now);
+  const start = Math.max(0, Math.floor((minutes - 15) / 5) * 5);
+  const end = Math.min(23 * 60 + 59, start + 4 * 60);
+  const topics = [
+    '个人安全与安全意识',
+    '应急程序',
+    '防止污染',
+    '安全工作习惯',
+    '有效沟通',
+    '人际关系',
+    '疲劳管理',
+  ];
+  const slots: Array<[number, string, string]> = [
+    [1, '09:00', '12:00'],
+    [1, '14:00', '17:00'],
+    [2, '09:00', '12:00'],
+    [2, '14:00', '17:00'],
+    [3, '09:00', '12:00'],
+    [3, '14:00', '17:00'],
+  ];
+  return {
+    scale: 30,
+    contentNote: '演示班级：今天正在上课，明天继续 Demo class: in session now, continues tomorrow',
+    managers: [{ accountId: managerId, duties: '负责备案、名册、身份核验和班级群管理' }],
+    sessions: [
+      { date: today, start: hhmm(start), end: hhmm(end), topic: `第 1 讲 ${topics[0]}` },
+      ...slots.map(([d, s, e], i) => ({
+        date: addDays(today, d),
+        start: s,
+        end: e,
+        topic: `第 ${i + 2} 讲 ${topics[i + 1]}`,
+      })),
+    ].map((s) => ({ ...s, instructorAccountId: instructorId })),
+  };
+}
+
+/** The demo class is live: confirmed, a session running now with an hour left, one tomorrow. */
+function liveSessions(view: ClassView, now: Date) {
+  const t = now.getTime();
+  const running = view.current.sessions.find(
+    (s) => Date.parse(s.startsAt) <= t && Date.parse(s.endsAt) >= t + 3600_000,
+  );
+  const tomorrow = view.current.sessions.find((s) => s.date === addDays(chinaTime(now).date, 1));
+  return running && tomorrow ? { running, tomorrow } : null;
+}
+
+/**
+ * The live demo class, as it would have been prepared: four days ago (JS-11.1 wants a plan filed three
+ * calendar days ahead) the class manager created it, imported the roster, issued the trainee's account
+ * and filed plan and roster; the trainee changed the one-time password; the officer confirmed. Each
+ * person signs in and acts through the same use-cases as the API, with the clock of that day.
+ */
+async function seedLiveClass(
+  config: Config,
+  db: Parameters<typeof createCoreFromConfig>[0],
+  queue: JobQueue,
+  institutionId: string,
+) {
+  const ago = 4 * DAY_MS;
+  const clock = behind(ago);
+  // Access tokens are checked against the real time (not the injected clock): a token signed four days
+  // ago lives four days longer here. Each sign-in is ended (logout) as soon as its work is done.
+  const settings = { ...config, ACCESS_TOKEN_TTL_SECONDS: config.ACCESS_TOKEN_TTL_SECONDS + ago / 1000 };
+  const core = createCoreFromConfig(db, settings, dueAsPlanned(queue, clock), clock);
+  const signIn = async (username: string, password = DEMO_PASSWORD) => {
+    const pair = await core.auth.login({ actor: null, requestId: 'seed-demo' }, { username, password });
+    const actor = await core.auth.authenticate(pair.accessToken);
+    return { actor, requestId: 'seed-demo' } satisfies Ctx & { actor: Actor };
+  };
+  // Signed in only when there is something to do: a second run on a live class writes nothing.
+  let signedIn: (Ctx & { actor: Actor }) | undefined;
+  const manager = async () => (signedIn ??= await signIn('demo.manager'));
+  const staff = await core.people.listStaff(institutionId);
+  const id = (username: string) => staff.find((s) => s.username === username)!.accountId;
+  const item = (await core.institutions.listTrainingItems(institutionId)).find((i) => i.code === 'Z01')!;
+  const plan = () => demoPlan(new Date(), id('demo.instructor'), id('demo.manager'));
+
+  const listed = (await core.classes.listClasses(institutionId)).find((c) => c.code === DEMO_CLASS_CODE);
+  let view: ClassView;
+  if (!listed)
+    view = await core.classes.createClass(await manager(), institutionId, {
+      trainingItemId: item.id,
+      code: DEMO_CLASS_CODE,
+      name: '基本安全（演示班）Basic safety (demo class)',
+      plan: plan(),
+    });
+  else {
+    view = await core.classes.getClass(listed.id);
+    // A later day: the class gets a timetable running now (a new version, filed and confirmed again).
+    if (!liveSessions(view, new Date()))
+      view = await core.classes.amendPlan(await manager(), view.id, plan());
+  }
+  if (view.rosterCount === 0) {
+    const first17 = '32010219900315123';
+    const csv = [
+      '姓名,证件类型,证件号码,手机号,学历,海上服务月数,现持证书',
+      `李学员 Trainee Li,居民身份证,${first17}${computeCheckDigit(first17)},13912345678,高中,12,值班水手`,
+    ].join('\r\n');
+    await core.roster.importRoster(await manager(), view.id, Buffer.from(csv));
+  }
+  const unissued = (await core.roster.listRoster(view.id)).some((e) => !e.accountId);
+  const slips = unissued ? (await core.roster.issueAccounts(await manager(), view.id)).issued : [];
+  for (const slip of slips) {
+    // The trainee's first sign-in: the one-time password from the slip, changed to the demo password.
+    const trainee = await signIn(slip.username, slip.oneTimePassword);
+    await core.auth.changePassword(trainee, {
+      currentPassword: slip.oneTimePassword,
+      newPassword: DEMO_PASSWORD,
+    });
+    await core.auth.logout(trainee);
+  }
+  view = await core.classes.getClass(view.id);
+  if (view.filingState === 'draft') view = await core.classes.filePlan(await manager(), view.id);
+  if (!view.rosterFiledAt) await core.roster.fileRoster(await manager(), view.id);
+  if (view.filingState === 'pending_review') {
+    const officer = await signIn('demo.officer');
+    view = await core.classes.review(officer, view.id, { decision: 'confirm' });
+    await core.auth.logout(officer);
+  }
+  if (signedIn) await core.auth.logout(signedIn);
+
+  const live = liveSessions(view, new Date());
+  if (!live || view.filingState !== 'confirmed')
+    throw new Error(`the demo class ${DEMO_CLASS_CODE} is not live: ${view.filingState}`);
+  const trainee = (await core.roster.listRoster(view.id))[0]!.username!;
+  const pick = (s: ClassView['current']['sessions'][number]) => ({
+    id: s.id,
+    date: s.date,
+    start: s.start,
+    end: s.end,
+  });
+  return {
+    classId: view.id,
+    code: view.code,
+    trainee,
+    now: pick(live.running),
+    tomorrow: pick(live.tomorrow),
+  };
+}
+
+/** What the start command prints: the accounts, and the live class's rooms with whom to sign in as. */
+export function demoBanner(seeded: SeededDemo, appUrl: string): string {
+  const roles = [
+    'platform admin 平台管理员',
+    'institution admin 机构管理员',
+    'class manager 班主任',
+    'instructor 教员',
+    'trainee (no class) 学员（未分班）',
+    'maritime officer 海事检查员',
+  ];
+  const { live } = seeded;
+  const room = `${appUrl}/room.html?class=${live.classId}&session=${live.now.id}`;
+  return [
+    `演示账户 Demo accounts (password / 密码: ${DEMO_PASSWORD})`,
+    ...seeded.users.map((u, i) => `  ${u.padEnd(18)} ${roles[i]}`),
+    `  ${live.trainee.padEnd(18)} trainee of class ${live.code} 演示班学员`,
+    '',
+    `正在上课 Live now: class ${live.code}, ${live.now.date} ${live.now.start}–${live.now.end} (China time 北京时间); next ${live.tomorrow.date} ${live.tomorrow.start}`,
+    `  Three browser windows, each: sign in at ${appUrl}/ as the account below, then open the room link`,
+    `  (or press 进入课堂 Enter / 旁听 Sit in on the home page):`,
+    `    instructor 教员        demo.instructor`,
+    `    trainee 学员           ${live.trainee}`,
+    `    officer 海事检查员      demo.officer (hidden observer 隐身旁听)`,
+    `  Room 课堂 ${room}`,
+  ].join('\n');
+}
+
 if (require.main === module) {
   const config = loadConfig();
+  const at = process.argv.indexOf('--app-url');
+  const appUrl = at > 0 ? process.argv[at + 1]! : `http://${config.API_HOST}:${config.API_PORT}/app`;
   runMigrations(config.DATABASE_URL)
     .then(() => seedDemo(config))
-    .then((users) => {
-      console.log('\n演示账户 Demo accounts (password / 密码: ' + DEMO_PASSWORD + ')');
-      const roles = [
-        'platform admin 平台管理员',
-        'institution admin 机构管理员',
-        'class manager 班主任',
-        'instructor 教员',
-        'trainee 学员',
-        'maritime officer 海事检查员',
-      ];
-      users.forEach((u, i) => console.log(`  ${u.padEnd(18)} ${roles[i]}`));
-    })
+    .then((seeded) => console.log(demoBanner(seeded, appUrl)))
     .catch((err: unknown) => {
       console.error(err);
       process.exit(1);

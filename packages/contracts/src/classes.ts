@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { IsoDate, IsoDateTime, NonEmpty, Strict, Uuid } from './common';
+import { LiveRole } from './live';
 
 export const HhMm = Type.String({
   pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
@@ -120,11 +121,10 @@ export const PlanDiffView = Type.Object({
 export const ClassParams = Strict({ classId: Uuid });
 export const VersionParams = Strict({ classId: Uuid, version: Type.Integer({ minimum: 1 }) });
 
-export const LIVE_ROLES = ['instructor', 'trainee', 'class_manager', 'observer'] as const;
 export const JoinGrantView = Type.Object({
   grant: Type.String({ description: 'Signed, short-lived admission for the live service' }),
   expiresAt: IsoDateTime,
-  liveRole: Type.Union(LIVE_ROLES.map((r) => Type.Literal(r))),
+  liveRole: LiveRole,
   hidden: Type.Boolean(),
   classId: Uuid,
   sessionId: Uuid,

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TProperties, type TSchema } from '@sinclair/typebox';
 
 /**
  * The live classroom's signaling (socket.io). Requests are `socket.emit(name, data, ack)`; every ack is
@@ -7,52 +7,54 @@ import { Type, type Static } from '@sinclair/typebox';
  */
 const Id = Type.String({ minLength: 1, maxLength: 100 });
 const Json = Type.Unknown();
+/** Requests carry exactly their fields: anything else is refused (VALIDATION), nothing done. */
+const Req = <P extends TProperties>(props: P) => Type.Object(props, { additionalProperties: false });
 export const MediaSource = Type.Union([Type.Literal('camera'), Type.Literal('mic'), Type.Literal('screen')]);
 export type MediaSource = Static<typeof MediaSource>;
 
 export const LiveRequests = {
-  'room.capabilities': Type.Object({}),
-  'room.join': Type.Object({
+  'room.capabilities': Req({}),
+  'room.join': Req({
     rtpCapabilities: Json,
-    device: Type.Object({ camera: Type.Boolean(), mic: Type.Boolean() }),
+    device: Req({ camera: Type.Boolean(), mic: Type.Boolean() }),
   }),
-  'transport.create': Type.Object({
+  'transport.create': Req({
     direction: Type.Union([Type.Literal('send'), Type.Literal('recv')]),
     forceTcp: Type.Optional(Type.Boolean()),
   }),
-  'transport.connect': Type.Object({ transportId: Id, dtlsParameters: Json }),
-  'transport.restartIce': Type.Object({ transportId: Id }),
-  produce: Type.Object({
+  'transport.connect': Req({ transportId: Id, dtlsParameters: Json }),
+  'transport.restartIce': Req({ transportId: Id }),
+  produce: Req({
     transportId: Id,
     kind: Type.Union([Type.Literal('audio'), Type.Literal('video')]),
     rtpParameters: Json,
     source: MediaSource,
   }),
-  'producer.pause': Type.Object({ producerId: Id }),
-  'producer.resume': Type.Object({ producerId: Id }),
-  'producer.close': Type.Object({ producerId: Id }),
-  consume: Type.Object({ producerId: Id }),
-  'consumer.resume': Type.Object({ consumerId: Id }),
-  'consumer.setLayers': Type.Object({
+  'producer.pause': Req({ producerId: Id }),
+  'producer.resume': Req({ producerId: Id }),
+  'producer.close': Req({ producerId: Id }),
+  consume: Req({ producerId: Id }),
+  'consumer.resume': Req({ consumerId: Id }),
+  'consumer.setLayers': Req({
     consumerId: Id,
     spatialLayer: Type.Integer({ minimum: 0, maximum: 2 }),
   }),
   /** VC-1: the instructor picks what everyone sees. */
-  'main.set': Type.Object({
+  'main.set': Req({
     source: Type.Union([Type.Literal('camera'), Type.Literal('screen'), Type.Literal('trainee')]),
     peerId: Type.Optional(Id),
   }),
-  'peer.mute': Type.Object({ peerId: Id }),
-  'peer.allowMic': Type.Object({ peerId: Id, allowed: Type.Boolean() }),
-  'peer.remove': Type.Object({ peerId: Id }),
+  'peer.mute': Req({ peerId: Id }),
+  'peer.allowMic': Req({ peerId: Id, allowed: Type.Boolean() }),
+  'peer.remove': Req({ peerId: Id }),
   /** VC-3: the instructor ends the session for everyone. */
-  'session.end': Type.Object({}),
-  'hand.raise': Type.Object({ raised: Type.Boolean() }),
-  'chat.send': Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }) }),
-  'question.ask': Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }) }),
-  'question.answer': Type.Object({ questionId: Id }),
+  'session.end': Req({}),
+  'hand.raise': Req({ raised: Type.Boolean() }),
+  'chat.send': Req({ text: Type.String({ minLength: 1, maxLength: 2000 }) }),
+  'question.ask': Req({ text: Type.String({ minLength: 1, maxLength: 2000 }) }),
+  'question.answer': Req({ questionId: Id }),
   /** Every few seconds: the viewer's measured downlink and how wide each video is shown, per consumer. */
-  'stats.report': Type.Object({
+  'stats.report': Req({
     bitrateKbps: Type.Optional(Type.Number({ minimum: 0 })),
     views: Type.Optional(
       Type.Record(Type.String({ maxLength: 100 }), Type.Integer({ minimum: 0, maximum: 10_000 }), {
@@ -64,55 +66,167 @@ export const LiveRequests = {
 export type LiveRequestName = keyof typeof LiveRequests;
 export type LiveRequest<N extends LiveRequestName> = Static<(typeof LiveRequests)[N]>;
 
-export type LiveRole = 'instructor' | 'trainee' | 'class_manager' | 'observer';
+/** The one definition of a participant's role in a live room (the join grant names it). */
+export const LIVE_ROLES = ['instructor', 'trainee', 'class_manager', 'observer'] as const;
+export const LiveRole = Type.Union(LIVE_ROLES.map((r) => Type.Literal(r)));
+export type LiveRole = Static<typeof LiveRole>;
 
-export interface PeerInfo {
-  id: string;
-  name: string;
-  role: LiveRole;
-  present: boolean;
-  handRaised: boolean;
-  micAllowed: boolean;
-}
-export interface ProducerInfo {
-  id: string;
-  peerId: string;
-  kind: 'audio' | 'video';
-  source: MediaSource;
-  paused: boolean;
-}
-export interface JoinResult {
-  self: PeerInfo & { hidden: boolean };
-  peers: PeerInfo[];
-  producers: ProducerInfo[];
-  main: { source: 'camera' | 'screen' | 'trainee'; peerId: string | null };
-  /** Instructor only: silent observers present (JS-16: visible to the instructor, not to trainees). */
-  observers?: number;
-}
+/**
+ * What the API signs into a join grant and the live service verifies (LiveKit's habit: admission
+ * without a database call for the media part). Checked against this schema on every verification.
+ */
+export const JoinGrantClaims = Type.Object({
+  sub: Id,
+  name: Type.String({ maxLength: 200 }),
+  cls: Id,
+  ses: Id,
+  role: LiveRole,
+  /** Silent observer (JS-16): receives, publishes nothing, invisible to trainees. */
+  hidden: Type.Boolean(),
+  /** Session end (ms since the epoch), so the live service can close the room by itself. */
+  end: Type.Number(),
+  /** JS-6: the most trainees the room admits: the class's scale within the licensed scale. */
+  cap: Type.Integer({ minimum: 0 }),
+  /** The institution, for the live service's audit events. */
+  inst: Id,
+});
+export type JoinGrantClaims = Static<typeof JoinGrantClaims>;
+
+export const PeerInfo = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  role: LiveRole,
+  present: Type.Boolean(),
+  handRaised: Type.Boolean(),
+  micAllowed: Type.Boolean(),
+});
+export type PeerInfo = Static<typeof PeerInfo>;
+export const MediaKind = Type.Union([Type.Literal('audio'), Type.Literal('video')]);
+export const ProducerInfo = Type.Object({
+  id: Type.String(),
+  peerId: Type.String(),
+  kind: MediaKind,
+  source: MediaSource,
+  paused: Type.Boolean(),
+});
+export type ProducerInfo = Static<typeof ProducerInfo>;
+/** VC-1: what everyone sees large: the instructor's camera, the screen, or one trainee. */
+export const MainPicture = Type.Object({
+  source: Type.Union([Type.Literal('camera'), Type.Literal('screen'), Type.Literal('trainee')]),
+  peerId: Type.Union([Type.String(), Type.Null()]),
+});
+export type MainPicture = Static<typeof MainPicture>;
+export const JoinResult = Type.Object({
+  self: Type.Intersect([PeerInfo, Type.Object({ hidden: Type.Boolean() })]),
+  peers: Type.Array(PeerInfo),
+  producers: Type.Array(ProducerInfo),
+  main: MainPicture,
+  /** Instructor and class managers only: silent observers present (JS-16: not shown to trainees). */
+  observers: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+export type JoinResult = Static<typeof JoinResult>;
+
+/** A stored chat line or question as the room shows it (the id is the stored row's). */
+export const RoomMessage = Type.Object({
+  id: Type.String(),
+  peerId: Type.String(),
+  name: Type.String(),
+  text: Type.String(),
+  at: Type.String(),
+});
+export type RoomMessage = Static<typeof RoomMessage>;
+/** The id of what was stored: a chat/question/hand is acknowledged only once it is in the database. */
+const Stored = Type.Object({ id: Type.String() });
+
+/** What each request's ack carries when it succeeds (`data` of `{ ok: true, data }`). */
+export const LiveResponses = {
+  'room.capabilities': Type.Object({ routerRtpCapabilities: Json }),
+  'room.join': JoinResult,
+  'transport.create': Type.Object({
+    id: Type.String(),
+    iceParameters: Json,
+    iceCandidates: Json,
+    dtlsParameters: Json,
+  }),
+  'transport.connect': Type.Null(),
+  'transport.restartIce': Type.Object({ iceParameters: Json }),
+  produce: Type.Object({ id: Type.String(), paused: Type.Boolean() }),
+  'producer.pause': Type.Null(),
+  'producer.resume': Type.Null(),
+  'producer.close': Type.Null(),
+  consume: Type.Object({
+    id: Type.String(),
+    producerId: Type.String(),
+    kind: MediaKind,
+    rtpParameters: Json,
+    peerId: Type.String(),
+    source: MediaSource,
+    type: Type.String(),
+  }),
+  'consumer.resume': Type.Null(),
+  'consumer.setLayers': Type.Null(),
+  'main.set': MainPicture,
+  'peer.mute': Type.Null(),
+  'peer.allowMic': Type.Null(),
+  'peer.remove': Type.Null(),
+  /** The end is on record when this arrives; 'session.ended' follows for everyone. */
+  'session.end': Type.Object({ ending: Type.Literal(true) }),
+  /** The stored hand row's id when raised; null when lowered (nothing is stored). */
+  'hand.raise': Type.Object({ id: Type.Union([Type.String(), Type.Null()]) }),
+  'chat.send': Stored,
+  'question.ask': Stored,
+  'question.answer': Stored,
+  'stats.report': Type.Null(),
+} as const satisfies Record<LiveRequestName, TSchema>;
+export type LiveResponse<N extends LiveRequestName> = Static<(typeof LiveResponses)[N]>;
+
+/** A refused request: the error code, its zh-CN / English message, and whether sending it again may work. */
+export const LiveError = Type.Object({
+  code: Type.String(),
+  message: Type.Object({ zh: Type.String(), en: Type.String() }),
+  retryable: Type.Optional(Type.Boolean()),
+  details: Type.Optional(Type.Unknown()),
+});
+export type LiveError = Static<typeof LiveError>;
+export const liveAckSchema = <T extends TSchema>(data: T) =>
+  Type.Union([
+    Type.Object({ ok: Type.Literal(true), data }),
+    Type.Object({ ok: Type.Literal(false), error: LiveError }),
+  ]);
+export type LiveAck<T> = { ok: true; data: T } | { ok: false; error: LiveError };
+/** The ack of request `N`. */
+export type LiveAckOf<N extends LiveRequestName> = LiveAck<LiveResponse<N>>;
 
 /** Server -> client events. */
-export interface LiveEvents {
-  'peer.joined': PeerInfo;
-  'peer.left': { peerId: string };
-  'peer.updated': PeerInfo;
-  'producer.new': ProducerInfo;
-  'producer.closed': { producerId: string };
-  'producer.paused': { producerId: string; paused: boolean; by: 'self' | 'instructor' };
-  'consumer.closed': { consumerId: string };
-  'main.changed': { source: 'camera' | 'screen' | 'trainee'; peerId: string | null };
-  'mic.allowed': { allowed: boolean };
-  'observers.changed': { count: number };
-  'chat.message': { id: string; peerId: string; name: string; text: string; at: string };
-  'question.new': { id: string; peerId: string; name: string; text: string; at: string };
-  'question.answered': { id: string };
+export const LiveEventSchemas = {
+  /** Admission passed: the client may ask for capabilities and join. */
+  'admission.ready': Type.Object({ role: LiveRole, hidden: Type.Boolean() }),
+  /** Admission refused after connecting (ended session, removed, JS-6 cap …); the socket closes. */
+  'admission.refused': LiveError,
+  'peer.joined': PeerInfo,
+  'peer.left': Type.Object({ peerId: Type.String() }),
+  'peer.updated': PeerInfo,
+  'producer.new': ProducerInfo,
+  'producer.closed': Type.Object({ producerId: Type.String() }),
+  'producer.paused': Type.Object({
+    producerId: Type.String(),
+    paused: Type.Boolean(),
+    by: Type.Union([Type.Literal('self'), Type.Literal('instructor')]),
+  }),
+  'consumer.closed': Type.Object({ consumerId: Type.String() }),
+  'main.changed': MainPicture,
+  'mic.allowed': Type.Object({ allowed: Type.Boolean() }),
+  'observers.changed': Type.Object({ count: Type.Integer({ minimum: 0 }) }),
+  'chat.message': RoomMessage,
+  'question.new': RoomMessage,
+  'question.answered': Type.Object({ id: Type.String() }),
   /** The media server was rebuilt (REL-1): join again; the client does this by itself. */
-  'room.reset': { reason: string };
-  removed: { reason: 'removed' | 'replaced' };
-  'session.ended': { by: string; at: string };
-}
-
-export type LiveAck<T> =
-  { ok: true; data: T } | { ok: false; error: { code: string; message: { zh: string; en: string } } };
+  'room.reset': Type.Object({ reason: Type.String() }),
+  removed: Type.Object({ reason: Type.Union([Type.Literal('removed'), Type.Literal('replaced')]) }),
+  'session.ended': Type.Object({ by: Type.String(), at: Type.String() }),
+} as const;
+export type LiveEventName = keyof typeof LiveEventSchemas;
+export type LiveEvents = { [E in LiveEventName]: Static<(typeof LiveEventSchemas)[E]> };
 
 export const DeviceCheckBody = Type.Object(
   {
@@ -136,41 +250,73 @@ export const DeviceCheckResult = Type.Object({
 });
 
 // The recording manifest: what was recorded of one session and what was not (VC-2, REL-1).
-export type GapReason = 'no_media' | 'worker_died' | 'producer_closed' | 'router_closed' | 'recorder_failed';
+export const GapReason = Type.Union([
+  Type.Literal('no_media'),
+  Type.Literal('worker_died'),
+  Type.Literal('producer_closed'),
+  Type.Literal('router_closed'),
+  Type.Literal('recorder_failed'),
+]);
+export type GapReason = Static<typeof GapReason>;
 /** Why a segment began. */
-export type SegmentReason = 'session_started' | 'producers_changed' | 'rebind' | 'recorder_restarted';
+export const SegmentReason = Type.Union([
+  Type.Literal('session_started'),
+  Type.Literal('producers_changed'),
+  Type.Literal('rebind'),
+  Type.Literal('recorder_restarted'),
+]);
+export type SegmentReason = Static<typeof SegmentReason>;
 /** Why a segment ended. */
-export type SegmentEndReason = 'stopped' | 'producers_changed' | Exclude<GapReason, 'no_media'>;
+export const SegmentEndReason = Type.Union([
+  Type.Literal('stopped'),
+  Type.Literal('producers_changed'),
+  Type.Literal('worker_died'),
+  Type.Literal('producer_closed'),
+  Type.Literal('router_closed'),
+  Type.Literal('recorder_failed'),
+]);
+export type SegmentEndReason = Static<typeof SegmentEndReason>;
 
-export interface ManifestSegment {
-  index: number;
-  /** File name relative to the manifest (they sit in the same folder). */
-  file: string;
-  startedAt: string;
-  endedAt: string | null;
-  bytes: number;
-  /** SHA-256 of the finished file; null while it is being written, or if ffmpeg never wrote one. */
-  sha256: string | null;
-  reason: SegmentReason;
-  endReason: SegmentEndReason | null;
-  /** The tracks in stream order: mic first, then camera, then screen. */
-  tracks: MediaSource[];
-}
+/** ISO 8601 instants (no `format`: the socket's validators run without a format registry). */
+const IsoTime = Type.String();
+export const ManifestSegment = Type.Object(
+  {
+    index: Type.Integer({ minimum: 0 }),
+    /** File name relative to the manifest (they sit in the same folder). */
+    file: Type.String(),
+    startedAt: IsoTime,
+    endedAt: Type.Union([IsoTime, Type.Null()]),
+    bytes: Type.Integer({ minimum: 0 }),
+    /** SHA-256 of the finished file; null while it is being written, or if ffmpeg never wrote one. */
+    sha256: Type.Union([Type.String(), Type.Null()]),
+    reason: SegmentReason,
+    endReason: Type.Union([SegmentEndReason, Type.Null()]),
+    /** The tracks in stream order: mic first, then camera, then screen. */
+    tracks: Type.Array(MediaSource),
+  },
+  { additionalProperties: false },
+);
+export type ManifestSegment = Static<typeof ManifestSegment>;
 
-export interface ManifestGap {
-  from: string;
-  to: string | null;
-  reason: GapReason;
-}
+export const ManifestGap = Type.Object(
+  { from: IsoTime, to: Type.Union([IsoTime, Type.Null()]), reason: GapReason },
+  { additionalProperties: false },
+);
+export type ManifestGap = Static<typeof ManifestGap>;
 
 /**
  * What was recorded of one session and what was not. Written as manifest.json next to the segments
- * whenever a segment is finished, and finally on stop().
+ * whenever a segment is finished, and finally on stop(). JS-8: the whole session is recorded; there
+ * is no "paused" state, segment reason or gap reason, and no request that pauses it.
  */
-export interface RecordingManifest {
-  sessionId: string;
-  startedAt: string;
-  endedAt: string | null;
-  segments: ManifestSegment[];
-  gaps: ManifestGap[];
-}
+export const RecordingManifest = Type.Object(
+  {
+    sessionId: Type.String(),
+    startedAt: IsoTime,
+    endedAt: Type.Union([IsoTime, Type.Null()]),
+    segments: Type.Array(ManifestSegment),
+    gaps: Type.Array(ManifestGap),
+  },
+  { additionalProperties: false },
+);
+export type RecordingManifest = Static<typeof RecordingManifest>;

@@ -48,6 +48,8 @@ export * from './live/live-nodes';
 export * from './live/device-check';
 export { createRecordingService, type RecordingService } from './live/recording.service';
 export { createLiveLogService, type LiveLogService, type PresenceRecord } from './live/live-log.service';
+export * from './live/room-policy';
+export * from './live/presence-journal';
 export type { ClassService } from './classes/classes.service';
 export type { AuthService, AuthSettings } from './auth/auth.service';
 export type { InstitutionService } from './institution/institution.service';

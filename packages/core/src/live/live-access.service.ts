@@ -6,7 +6,10 @@ import type { StoredPlan } from '../classes/class-view';
 import type { Clock } from '../shared/clock';
 import type { Actor, Ctx } from '../shared/context';
 import { AppError } from '../shared/errors';
+import { findTrainingItem } from '../institution/institution.repo';
 import { createJoinGrants, type LiveRole } from './join-grant';
+import { decideGrant, enforce } from './room-policy';
+import { findStanding } from './session-standing.repo';
 
 /** How early before a session the room opens, and how long after its end it stays joinable. */
 export const ROOM_OPENS_BEFORE_MINUTES = 30;
@@ -62,6 +65,11 @@ export function createLiveAccessService(deps: {
         if (!(await classes.isOnRoster(db, classId, a.accountId))) throw new AppError('NOT_ON_ROSTER');
         role = 'trainee';
       } else throw new AppError('FORBIDDEN');
+      // VC-3 / TM-2: an ended session, or a trainee removed from it, gets no grant (persisted; any node).
+      enforce(decideGrant(await findStanding(db, sessionId, a.accountId), role));
+      // JS-6: the room admits no more trainees than the class's scale within today's licensed scale.
+      const item = await findTrainingItem(db, c.trainingItemId);
+      const cap = Math.min(version.scale, item?.licensedScale ?? 0);
       const hidden = role === 'observer';
       // Without the map (Redis unreachable) any node will do: a wrong one redirects (ROOM_ON_OTHER_NODE).
       const liveUrl = (await deps.locateLiveNode?.(sessionId).catch(() => null)) ?? deps.liveUrl;
@@ -73,7 +81,7 @@ export function createLiveAccessService(deps: {
         role,
         hidden,
         end: session.endsAt.getTime(),
-        cap: version.scale,
+        cap,
         inst: c.institutionId,
       });
       await db.transaction((tx) =>

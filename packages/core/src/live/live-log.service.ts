@@ -4,8 +4,18 @@ import { appendAudit } from '../audit/audit.repo';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { summarizePresence } from './presence';
+import { findStanding, insertClosure, insertRemoval } from './session-standing.repo';
+
+/** The audit context of an act in a live room (the live service has no HTTP request). */
+const liveCtx = (sessionId: string, accountId: string | null, role: string) =>
+  ({
+    actor: accountId ? { accountId, roles: [role] } : null,
+    requestId: `live:${sessionId}`,
+  }) as never;
 
 export interface PresenceRecord {
+  /** The event's own id (presence-journal.ts): a retried write stores it once. */
+  id?: string;
   classId: string;
   sessionId: string;
   accountId: string;
@@ -21,7 +31,10 @@ export function createLiveLogService(deps: { db: Db; clock: Clock }) {
   return {
     async recordPresence(records: PresenceRecord[]): Promise<void> {
       if (records.length > 0)
-        await db.insert(livePresenceEvents).values(records.map((r) => ({ ...r, data: r.data ?? {} })));
+        await db
+          .insert(livePresenceEvents)
+          .values(records.map((r) => ({ ...r, data: r.data ?? {} })))
+          .onConflictDoNothing({ target: livePresenceEvents.id });
     },
 
     async recordInteraction(r: {
@@ -81,6 +94,81 @@ export function createLiveLogService(deps: { db: Db; clock: Clock }) {
           clock.now(),
         ),
       );
+    },
+
+    /** VC-3 / TM-2, for admission on any live node: has the session ended, was this person removed. */
+    standing: (sessionId: string, accountId: string) => findStanding(db, sessionId, accountId),
+
+    /**
+     * VC-3: the session ends for good, on record before anyone is told: the closure row and its audit
+     * event in one transaction. False when it had already ended (nothing written twice).
+     */
+    async endSession(e: {
+      classId: string;
+      sessionId: string;
+      institutionId: string;
+      /** The instructor; null when the timetable ends it. */
+      by: { accountId: string; role: string } | null;
+      data?: Record<string, unknown>;
+    }): Promise<boolean> {
+      const at = clock.now();
+      return db.transaction(async (tx) => {
+        const fresh = await insertClosure(tx, {
+          sessionId: e.sessionId,
+          classId: e.classId,
+          reason: e.by ? 'host' : 'timetable',
+          endedBy: e.by?.accountId ?? null,
+          endedAt: at,
+        });
+        if (fresh)
+          await appendAudit(
+            tx,
+            liveCtx(e.sessionId, e.by?.accountId ?? null, e.by?.role ?? 'system'),
+            {
+              action: e.by ? 'live.session_ended' : 'live.session_closed_by_timetable',
+              targetType: 'class_session',
+              targetId: e.sessionId,
+              institutionId: e.institutionId,
+              data: { classId: e.classId, ...e.data },
+            },
+            at,
+          );
+        return fresh;
+      });
+    },
+
+    /** TM-2: a trainee removed from the session, on record (with its audit event) before being sent away. */
+    async removeFromSession(e: {
+      classId: string;
+      sessionId: string;
+      institutionId: string;
+      accountId: string;
+      by: { accountId: string; role: string };
+    }): Promise<void> {
+      const at = clock.now();
+      await db.transaction(async (tx) => {
+        if (
+          await insertRemoval(tx, {
+            sessionId: e.sessionId,
+            classId: e.classId,
+            accountId: e.accountId,
+            removedBy: e.by.accountId,
+            removedAt: at,
+          })
+        )
+          await appendAudit(
+            tx,
+            liveCtx(e.sessionId, e.by.accountId, e.by.role),
+            {
+              action: 'live.peer_removed',
+              targetType: 'class_session',
+              targetId: e.sessionId,
+              institutionId: e.institutionId,
+              data: { classId: e.classId, peerId: e.accountId },
+            },
+            at,
+          );
+      });
     },
 
     /** JS-8: each participant's present time and current state, from the presence log. */

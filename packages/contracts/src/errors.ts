@@ -66,10 +66,19 @@ export const ERROR_MESSAGES = {
     en: 'This session is hosted on another live server; connect to that one',
   },
   NOT_ON_ROSTER: { zh: '不在本班学员名册中', en: 'Not on the roster of this class' },
+  REPLAY_NOT_YOURS: {
+    zh: '此回放链接是发给其他人或其他浏览器的，请登录后自行打开回放',
+    en: 'This replay link was issued to someone else or another browser; sign in and open the replay yourself',
+  },
   INVALID_IMAGE: { zh: '图片格式无效（仅支持 JPEG、PNG）', en: 'Invalid image (JPEG or PNG only)' },
   RATE_LIMITED: { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   INTERNAL: { zh: '服务器内部错误', en: 'Internal server error' },
   UNAVAILABLE: { zh: '服务暂不可用', en: 'Service unavailable' },
+  /** REL-2: a dependency (Redis, PostgreSQL) is unreachable for a moment; the client retries. */
+  SERVICE_UNAVAILABLE: {
+    zh: '服务暂时不可用，请稍后重试',
+    en: 'The service is briefly unavailable; please retry',
+  },
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ERROR_MESSAGES, type ErrorBody, type ErrorCode } from '@seafarer/contracts';
-import { isAppError } from '@seafarer/core';
+import { isAppError, toServiceUnavailable } from '@seafarer/core';
 
 /** HTTP status of each domain error code: the one mapping from AppError to HTTP. */
 const STATUS: Record<ErrorCode, number> = {
@@ -36,10 +36,12 @@ const STATUS: Record<ErrorCode, number> = {
   OUTSIDE_TIMETABLE: 422,
   ROOM_ON_OTHER_NODE: 409,
   NOT_ON_ROSTER: 403,
+  REPLAY_NOT_YOURS: 403,
   INVALID_IMAGE: 400,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
 };
 export const statusOf = (code: ErrorCode) => STATUS[code];
 
@@ -78,9 +80,11 @@ function classify(err: FastifyError): { code: ErrorCode; details?: unknown } {
 }
 
 export default fp(async function errorHandling(app: FastifyInstance) {
-  app.setErrorHandler((err: FastifyError, req, reply) => {
+  app.setErrorHandler((thrown: FastifyError, req, reply) => {
     let body: ErrorBody;
     let status: number;
+    // REL-2: Redis or PostgreSQL away for a moment is a 503 the client retries, not an internal error.
+    const err = toServiceUnavailable(thrown) as FastifyError;
     if (isAppError(err)) {
       status = STATUS[err.code];
       body = {
@@ -99,7 +103,13 @@ export default fp(async function errorHandling(app: FastifyInstance) {
         ...(details !== undefined && { details }),
       };
     }
-    if (status >= 500) req.log.error({ err }, 'request failed');
+    if (isAppError(err) && err.retryable) {
+      reply.header('retry-after', '2');
+      req.log.warn(
+        { code: err.code, cause: (err.cause as Error | undefined)?.message },
+        'dependency unavailable',
+      );
+    } else if (status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: body.code, status }, 'request refused');
     return reply.status(status).send(body);
   });

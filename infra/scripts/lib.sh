@@ -35,7 +35,9 @@ ensure_node_modules() {
   # Not `npm ci`: npm 11 writes lock files without other platforms' optional packages (swc, esbuild)
   # and then `npm ci` refuses its own lock file; `npm install` honours the same lock.
   (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error >&2)
-  echo "$want" > "$stamp"
+  local got; got="$(sha256sum "$ROOT/package-lock.json" | cut -c1-64)"
+  [ "$got" = "$want" ] || log "npm install rewrote package-lock.json: commit the new one (a clone should install as committed)"
+  echo "$got" > "$stamp"
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -72,7 +74,13 @@ start_private_postgres() {
     log "creating a private PostgreSQL cluster in $pgdata"
     "${run[@]}" "$bin/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if ! "${run[@]}" "$bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+  # pg_ctl status reads this cluster's own postmaster.pid: a server started from another checkout (or
+  # anything else answering on the port) is never taken for ours. Ours listens where its pid file says.
+  if "${run[@]}" "$bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+    port="$(sed -n 4p "$pgdata/postmaster.pid")"
+    echo "$port" > "$port_file"
+    log "using this checkout's PostgreSQL on 127.0.0.1:$port"
+  else
     while ! port_free "$port"; do port=$((port + 1)); done
     echo "$port" > "$port_file"
     log "starting private PostgreSQL on 127.0.0.1:$port"
@@ -84,23 +92,40 @@ start_private_postgres() {
   export DATABASE_URL="postgres://postgres@127.0.0.1:$port/seafarer"
 }
 
-# Starts a private Redis under .data/ (or reuses the one already running there).
+# The port of this checkout's Redis when it is running: the pid in its pid file is a live redis-server
+# and the server answering on the recorded port keeps its files in our directory. Anything else on
+# that port (another checkout's Redis, the shared one) is not ours.
+our_redis_port() {
+  local dir="$1" pid port
+  pid="$(cat "$dir/redis.pid" 2>/dev/null)" || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  ps -p "$pid" -o args= 2>/dev/null | grep -q redis-server || return 1
+  port="$(cat "$DATA_DIR/redis.port" 2>/dev/null)" || return 1
+  [ "$(redis-cli -p "$port" config get dir 2>/dev/null | sed -n 2p)" = "$(cd "$dir" && pwd -P)" ] || return 1
+  echo "$port"
+}
+
+# Starts a private Redis under .data/ (or reuses this checkout's, already running). Persistent as in
+# docker-compose: an append-only file, fsynced every second, so delayed jobs (reminders) survive a restart.
 start_private_redis() {
   command -v redis-server >/dev/null || ensure_debian_packages redis-server
-  local dir="$DATA_DIR/redis" port_file="$DATA_DIR/redis.port"
+  local dir="$DATA_DIR/redis" port_file="$DATA_DIR/redis.port" port
   mkdir -p "$dir"
-  local port="${SEAFARER_REDIS_PORT:-63790}"
-  [ -f "$port_file" ] && port="$(cat "$port_file")"
-  if ! redis-cli -p "$port" ping >/dev/null 2>&1; then
+  if port="$(our_redis_port "$dir")"; then
+    log "using this checkout's Redis on 127.0.0.1:$port"
+  else
+    port="${SEAFARER_REDIS_PORT:-$(cat "$port_file" 2>/dev/null || echo 63790)}"
     while ! port_free "$port"; do port=$((port + 1)); done
     echo "$port" > "$port_file"
     log "starting private Redis on 127.0.0.1:$port"
     redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --dir "$dir" \
-      --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --appendonly no >/dev/null
+      --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
+      --save "" --appendonly yes --appendfsync everysec >/dev/null
     for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    our_redis_port "$dir" >/dev/null || die "the private Redis did not start; see $dir/redis.log"
     STARTED_REDIS=1
   fi
-  PRIVATE_REDIS_PORT="$port"
+  PRIVATE_REDIS_DIR="$dir"
   export REDIS_URL="redis://127.0.0.1:$port/0"
 }
 
@@ -113,7 +138,13 @@ ensure_backing_services() {
 
 stop_started_services() {
   if [ "${STARTED_PG:-0}" -eq 1 ]; then "${PRIVATE_PG[@]}" stop -m fast >/dev/null 2>&1 || true; fi
-  if [ "${STARTED_REDIS:-0}" -eq 1 ]; then redis-cli -p "$PRIVATE_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; fi
+  if [ "${STARTED_REDIS:-0}" -eq 1 ] && our_redis_port "$PRIVATE_REDIS_DIR" >/dev/null; then
+    # SIGTERM: Redis flushes its append-only file and exits (only ever the pid in our pid file).
+    local pid; pid="$(cat "$PRIVATE_REDIS_DIR/redis.pid")"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  STARTED_PG=0 STARTED_REDIS=0
 }
 
 # The live classroom's native parts: mediasoup's worker (built once, cached outside the checkout),

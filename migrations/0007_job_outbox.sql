@@ -1,5 +1,6 @@
 CREATE TABLE "job_outbox" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"queue" text NOT NULL,
 	"name" text NOT NULL,
 	"job_key" text NOT NULL,
 	"payload" jsonb NOT NULL,
@@ -11,5 +12,5 @@ CREATE TABLE "job_outbox" (
 	"next_attempt_at" timestamp (3) with time zone NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX "job_outbox_pending_idx" ON "job_outbox" USING btree ("next_attempt_at") WHERE "job_outbox"."relayed_at" is null;--> statement-breakpoint
+CREATE INDEX "job_outbox_pending_idx" ON "job_outbox" USING btree ("queue","next_attempt_at") WHERE "job_outbox"."relayed_at" is null;--> statement-breakpoint
 CREATE INDEX "job_outbox_key_idx" ON "job_outbox" USING btree ("job_key");

@@ -11,6 +11,11 @@ export const jobOutbox = pgTable(
   'job_outbox',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /**
+     * The queue (QUEUE_PREFIX) the job belongs to: deployments and test runs that share one database
+     * relay only their own rows, as they see only their own jobs in a shared Redis.
+     */
+    queue: text('queue').notNull(),
     /** A JobName of @seafarer/contracts' JobPayloadSchemas. */
     name: text('name').notNull(),
     /** The job's domain key (e.g. `session-reminder:<sessionId>`): BullMQ's jobId, so a re-relay is harmless. */
@@ -29,7 +34,7 @@ export const jobOutbox = pgTable(
   },
   (t) => [
     index('job_outbox_pending_idx')
-      .on(t.nextAttemptAt)
+      .on(t.queue, t.nextAttemptAt)
       .where(sql`${t.relayedAt} is null`),
     index('job_outbox_key_idx').on(t.jobKey),
   ],

@@ -3,7 +3,7 @@
  *
  * Options: --steps 25,50,100 (trainee counts to try, in order)  --window 12 (seconds measured per
  * step)  --warmup 5  --budget 390 (seconds for the stepping)  --groups 10  --rounds 2 (Chromium
- * join rounds)  --deadline 540 (seconds, whole run)  --no-browser  --no-pin  --out <file>
+ * join rounds)  --load-rounds 1 (Chromium join rounds under load, 0: none)  --deadline 600 (seconds, whole run)  --no-browser  --no-pin  --out <file>
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { loadConfig } from '@seafarer/config';
 import { loadMediasoup } from '../services/live/src/media/mediasoup';
 import { Cleanup } from './lib/cleanup';
 import { nominalPps } from './lib/media';
+import { ReferenceForwarder } from './lib/reference';
 import { Sink } from './lib/sink';
 import {
   INSTRUCTOR_CAMERA,
@@ -43,6 +44,8 @@ interface Args {
   budget: number;
   groups: number;
   rounds: number;
+  /** Chromium join rounds while a synthetic class of trainees_per_core runs on the live worker (0: none). */
+  loadRounds: number;
   /** Hard limit for the whole run, seconds: after it, nothing new starts and the results are written. */
   deadline: number;
   browser: boolean;
@@ -58,7 +61,8 @@ function parseArgs(argv: string[]): Args {
     budget: 390,
     groups: 10,
     rounds: 2,
-    deadline: 540,
+    loadRounds: 1,
+    deadline: 600,
     browser: true,
     pin: true,
     out: path.join(__dirname, 'results', 'sfu.json'),
@@ -76,6 +80,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--budget') args.budget = Number(value());
     else if (a === '--groups') args.groups = Number(value());
     else if (a === '--rounds') args.rounds = Number(value());
+    else if (a === '--load-rounds') args.loadRounds = Number(value());
     else if (a === '--deadline') args.deadline = Number(value());
     else if (a === '--out') args.out = path.resolve(value());
     else if (a === '--no-browser') args.browser = false;
@@ -233,7 +238,40 @@ interface SfuProgress {
   srtpCryptoSuite: SrtpCryptoSuite | null;
   pinning: Record<string, string> | null;
   lossCheck: Record<string, unknown> | null;
+  reference: ReferenceResult | null;
   startedAt: number;
+}
+
+/** The reference forwarder's window (see bench/README.md, "Reference forwarder"). */
+interface ReferenceResult {
+  trainees: number;
+  pinned_cpu: string | null;
+  forwarded_pps: number;
+  received_pps: number;
+  routes: number;
+  inbound_streams: number;
+  cpu_pct: number;
+  sys_cpu_pct: number;
+  cpu_us_per_forwarded_packet: number;
+  /** The SFU's figure at the same N (its step row), for comparison. */
+  sfu_cpu_us_per_forwarded_packet: number;
+  sfu_forwarded_pps: number;
+  /** What the SFU worker (idle, traffic stopped) used meanwhile. */
+  sfu_cpu_pct_meanwhile: number;
+  generator_cpu_pct: number;
+  sink_cpu_pct: number;
+  core_busy_pct: number[];
+  core_steal_pct: number[];
+  other_load_on_core_pct: number | null;
+  p95_loss_pct: number;
+  max_loss_pct: number;
+  stalled_streams: number;
+  rx_drops: number;
+  tx_errors: number;
+  sink_drops: number;
+  window_s: number;
+  /** Set when the reference itself lost packets (its figure is then not a clean reference). */
+  invalid?: string;
 }
 
 function summarize(p: SfuProgress) {
@@ -242,9 +280,15 @@ function summarize(p: SfuProgress) {
     : p.truncated
       ? 'time_budget'
       : 'max_step';
+  const forwarded = p.lastPass ? Math.round(p.lastPass.forwarded_pps) : 0;
+  const reference = p.reference
+    ? Math.round(((CPU_LIMIT_PCT / 100) * 1e6) / p.reference.cpu_us_per_forwarded_packet)
+    : null;
   return {
     trainees_per_core: p.lastPass?.n ?? 0,
-    forwarded_pps_per_core: p.lastPass ? Math.round(p.lastPass.forwarded_pps / 1) : 0,
+    forwarded_pps_per_core: forwarded,
+    reference_pps_per_core: reference,
+    forwarded_to_reference_ratio: reference ? round(forwarded / reference, 3) : null,
     limited_by: limitedBy,
     sfu_cpu_linear_fit: linearFit(p.rows),
     sfu_workers: 1,
@@ -253,6 +297,7 @@ function summarize(p: SfuProgress) {
     truncated_by_time_budget: p.truncated,
     steps: p.rows,
     loss_check: p.lossCheck,
+    reference: p.reference,
     sfu_phase_s: Math.round((performance.now() - p.startedAt) / 1000),
   };
 }
@@ -486,6 +531,87 @@ async function runSfu(
     outbound_loss_pct: check.outbound_loss_pct,
     detected: check.p95_loss_pct >= LOSS_LIMIT_PCT,
   };
+
+  // Reference forwarder (README, "Reference forwarder"): the same stream at the same N to the same
+  // sink, on the SFU's core, CPU read the same way, while the SFU worker idles.
+  const refN = progress.lastPass?.n ?? 0;
+  if (refN > 0) {
+    halt();
+    log(`reference forwarder at N=${refN} …`);
+    await cls.stopSfuTraffic();
+    const ref = await ReferenceForwarder.start();
+    cleanup.add('stop the reference forwarder', async () => {
+      ref.close();
+      await waitExit(ref.pid);
+    });
+    const refCpu = pinning?.sfu_worker && pin(ref.pid, pinning.sfu_worker) ? pinning.sfu_worker : null;
+    const feed = await cls.referenceFeed(ref.port, refN);
+    cleanup.add('close the reference feed', () => feed.close());
+    for (const r of feed.routes) ref.route(r.inSsrc, r.port, r.outSsrc);
+    await sleep(args.warmup * 1000);
+    halt();
+    const k0 = await sink.snapshot();
+    const c0 = await cpuSample(sfu, gen, sink);
+    const r0 = await ref.counters();
+    await sleep(args.window * 1000);
+    const r1 = await ref.counters();
+    const c1 = await cpuSample(sfu, gen, sink);
+    const k1 = await sink.snapshot();
+    const wallUs = r1.atUs - r0.atUs;
+    const wall = c1.at - c0.at;
+    const pct = (a: number, b: number) => round((100 * (b - a)) / wall, 1);
+    const losses: number[] = [];
+    let stalled = 0;
+    for (const r of feed.routes) {
+      const a = k0.streams.get(r.outSsrc) ?? { received: 0, expected: 0 };
+      const b = k1.streams.get(r.outSsrc) ?? { received: 0, expected: 0 };
+      const expected = b.expected - a.expected;
+      if (expected <= 0) {
+        stalled++;
+        losses.push(100);
+      } else losses.push((100 * Math.max(0, expected - (b.received - a.received))) / expected);
+    }
+    losses.sort((x, y) => x - y);
+    const p95 = losses.length ? losses[Math.max(0, Math.ceil(0.95 * losses.length) - 1)]! : 0;
+    const tx = r1.tx - r0.tx;
+    const cpuPct = round((100 * (r1.cpuUs - r0.cpuUs)) / wallUs, 1);
+    const busy = coreShare(c0, c1, 'busy');
+    const result: ReferenceResult = {
+      trainees: refN,
+      pinned_cpu: refCpu,
+      forwarded_pps: Math.round((tx * 1e6) / wallUs),
+      received_pps: Math.round(((r1.rx - r0.rx) * 1e6) / wallUs),
+      routes: feed.routes.length,
+      inbound_streams: feed.inboundSsrcs,
+      cpu_pct: cpuPct,
+      sys_cpu_pct: round((100 * (r1.sysUs - r0.sysUs)) / wallUs, 1),
+      cpu_us_per_forwarded_packet: round((r1.cpuUs - r0.cpuUs) / Math.max(1, tx), 3),
+      sfu_cpu_us_per_forwarded_packet: progress.lastPass!.sfu_cpu_us_per_forwarded_packet,
+      sfu_forwarded_pps: progress.lastPass!.forwarded_pps,
+      sfu_cpu_pct_meanwhile: pct(c0.sfuMs, c1.sfuMs),
+      generator_cpu_pct: pct(c0.genMs, c1.genMs),
+      sink_cpu_pct: pct(c0.sinkMs, c1.sinkMs),
+      core_busy_pct: busy,
+      core_steal_pct: coreShare(c0, c1, 'steal'),
+      other_load_on_core_pct: refCpu !== null ? round(Math.max(0, busy[Number(refCpu)]! - cpuPct), 1) : null,
+      p95_loss_pct: round(p95, 3),
+      max_loss_pct: round(losses[losses.length - 1] ?? 0, 2),
+      stalled_streams: stalled,
+      rx_drops: r1.rxDrops - r0.rxDrops,
+      tx_errors: r1.txErrors - r0.txErrors,
+      sink_drops: k1.drops - k0.drops,
+      window_s: round(wallUs / 1e6, 1),
+    };
+    if (result.p95_loss_pct >= LOSS_LIMIT_PCT || result.rx_drops > 0 || result.tx_errors > 0)
+      result.invalid = 'the reference forwarder lost packets: its figure is not a clean reference';
+    progress.reference = result;
+    log(
+      `  reference: ${result.forwarded_pps} pps at ${result.cpu_pct}% CPU ` +
+        `(${result.cpu_us_per_forwarded_packet} µs/packet against the SFU's ${result.sfu_cpu_us_per_forwarded_packet}), ` +
+        `p95 loss ${result.p95_loss_pct}%, other load on its core ${result.other_load_on_core_pct ?? '?'}%`,
+    );
+    feed.close();
+  }
 }
 
 function buildWorker(): string {
@@ -514,9 +640,20 @@ async function main() {
     mediasoup_version: null,
     trainees_per_core: null,
     forwarded_pps_per_core: null,
+    reference_pps_per_core: null,
+    forwarded_to_reference_ratio: null,
     limited_by: null,
     first_frame_p50_ms: null,
     first_frame_p95_ms: null,
+    first_frame_server_p50_ms: null,
+    first_frame_server_p95_ms: null,
+    first_frame_client_p50_ms: null,
+    first_frame_client_p95_ms: null,
+    first_frame_under_load_trainees: null,
+    first_frame_under_load_p50_ms: null,
+    first_frame_under_load_p95_ms: null,
+    first_frame_under_load_server_p95_ms: null,
+    first_frame_under_load_client_p95_ms: null,
     class_shape: {
       instructor: {
         camera: INSTRUCTOR_CAMERA,
@@ -589,6 +726,7 @@ async function main() {
     srtpCryptoSuite: null,
     pinning: null,
     lossCheck: null,
+    reference: null,
     startedAt: performance.now(),
   };
   try {
@@ -611,6 +749,15 @@ async function main() {
           rounds: args.rounds,
           log,
           aborted,
+          mediasoup,
+          load:
+            args.loadRounds > 0 && progress.lastPass
+              ? {
+                  trainees: progress.lastPass.n,
+                  rounds: args.loadRounds,
+                  srtpCryptoSuite: progress.srtpCryptoSuite ?? 'AEAD_AES_256_GCM',
+                }
+              : undefined,
         }),
       );
     } catch (e) {
@@ -631,7 +778,12 @@ async function main() {
   log(`wrote ${path.relative(process.cwd(), args.out)} in ${result.duration_s as number} s`);
   log(
     `trainees_per_core=${String(result.trainees_per_core)} forwarded_pps_per_core=${String(result.forwarded_pps_per_core)} ` +
-      `limited_by=${String(result.limited_by)} first_frame p50/p95=${String(result.first_frame_p50_ms)}/${String(result.first_frame_p95_ms)} ms`,
+      `reference_pps_per_core=${String(result.reference_pps_per_core)} ratio=${String(result.forwarded_to_reference_ratio)} ` +
+      `limited_by=${String(result.limited_by)} first_frame p50/p95=${String(result.first_frame_p50_ms)}/${String(result.first_frame_p95_ms)} ms ` +
+      `(server p50/p95 ${String(result.first_frame_server_p50_ms)}/${String(result.first_frame_server_p95_ms)}, ` +
+      `client ${String(result.first_frame_client_p50_ms)}/${String(result.first_frame_client_p95_ms)}; ` +
+      `under load at N=${String(result.first_frame_under_load_trainees)} p50/p95 ${String(result.first_frame_under_load_p50_ms)}/${String(result.first_frame_under_load_p95_ms)}, ` +
+      `server p95 ${String(result.first_frame_under_load_server_p95_ms)}, client p95 ${String(result.first_frame_under_load_client_p95_ms)})`,
   );
   if (errors.length) log(`errors:\n${errors.join('\n')}`);
   // Leftover handles (socket.io, Redis, pg pools) must not keep the benchmark alive.

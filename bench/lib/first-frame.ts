@@ -1,10 +1,84 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import type * as Mediasoup from 'mediasoup';
 import type { Page } from 'playwright-core';
 import { dropDatabase, runMigrations } from '@seafarer/db';
 import { loadConfig } from '@seafarer/config';
 import type { Cleanup } from './cleanup';
-import { percentile, round } from './util';
+import { Sink } from './sink';
+import { SyntheticClass } from './synthetic-class';
+import { affinityOf, percentile, pin, round, sleep, waitExit } from './util';
+
+type Worker = Mediasoup.types.Worker;
+type Consumer = Mediasoup.types.Consumer;
+
+/** CLOCK_MONOTONIC in ms: the clock of the worker's trace timestamps (uv_hrtime) and of process.hrtime. */
+const monoMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+/**
+ * The server's side of each join, seen from inside the live service's process: when its socket.io
+ * server received `room.join` (an `onAny` listener added beside the service's own), and, through
+ * mediasoup's observer API, every consumer of the instructor's camera on a WebRTC transport with the
+ * worker's timestamp of the first RTP packet it sent (`rtp` trace event, direction out).
+ */
+class ServerTimes {
+  readonly joins: number[] = [];
+  readonly consumers: Array<{ at: number; consumer: Consumer; firstRtpAt: number | null }> = [];
+  instructorCamera: string | null = null;
+  /** The worker that hosts the instructor's camera (the live service's router). */
+  instructorWorker: Worker | null = null;
+
+  constructor(mediasoup: typeof Mediasoup) {
+    mediasoup.observer.on('newworker', (worker) =>
+      worker.observer.on('newrouter', (router) =>
+        router.observer.on('newtransport', (transport) => {
+          if (!('iceParameters' in transport)) return; // plain (recorder, synthetic class) and pipes
+          transport.observer.on('newproducer', (producer) => {
+            if (
+              this.instructorCamera === null &&
+              producer.kind === 'video' &&
+              (producer.appData as { source?: string }).source === 'camera'
+            ) {
+              this.instructorCamera = producer.id;
+              this.instructorWorker = worker;
+            }
+          });
+          transport.observer.on('newconsumer', (consumer) => {
+            if (consumer.producerId !== this.instructorCamera) return;
+            const entry = { at: monoMs(), consumer, firstRtpAt: null as number | null };
+            this.consumers.push(entry);
+            consumer.observer.on('trace', (trace) => {
+              if (entry.firstRtpAt !== null || trace.type !== 'rtp' || trace.direction !== 'out') return;
+              entry.firstRtpAt = trace.timestamp;
+              void consumer.enableTraceEvent([]).catch(() => undefined);
+            });
+            void consumer.enableTraceEvent(['rtp']).catch(() => undefined);
+          });
+        }),
+      ),
+    );
+  }
+
+  /** Socket.io's incoming events of every socket (registered after the service's own handlers). */
+  watch(io: {
+    on(event: 'connection', fn: (socket: { onAny(fn: (event: string) => void): void }) => void): void;
+  }) {
+    io.on('connection', (socket) =>
+      socket.onAny((event: string) => {
+        if (event === 'room.join') this.joins.push(monoMs());
+      }),
+    );
+  }
+
+  /** The first join received since `since`, and the first instructor-camera consumer after it. */
+  share(since: number) {
+    const join = this.joins.find((t) => t >= since);
+    if (join === undefined) return null;
+    const c = this.consumers.find((x) => x.at >= join);
+    if (!c || c.firstRtpAt === null) return null;
+    return { joinToConsumerMs: c.at - join, joinToFirstRtpMs: c.firstRtpAt - join };
+  }
+}
 
 /**
  * Runs in every viewer page before its scripts: notes when the page sends its first `room.join`
@@ -48,10 +122,18 @@ interface BenchWindow {
   __live?: { state: string; producers: Map<string, unknown> };
 }
 
+const pct = (values: number[], p: number) => (values.length ? percentile(values, p) : null);
+
 export interface FirstFrameSample {
   viewer: string;
   round: number;
   join_emit_to_first_frame_ms: number;
+  /** Server share: room.join received -> first RTP packet sent on the viewer's consumer (worker). */
+  server_join_to_first_rtp_ms: number | null;
+  /** Part of it: room.join received -> the viewer's consumer of the instructor's camera created. */
+  server_join_to_consumer_ms: number | null;
+  /** Client share: the total minus the server share. */
+  client_ms: number | null;
   navigation_to_join_emit_ms: number;
   navigation_to_first_frame_ms: number;
 }
@@ -59,10 +141,34 @@ export interface FirstFrameSample {
 export interface FirstFrameResult {
   first_frame_p50_ms: number | null;
   first_frame_p95_ms: number | null;
+  first_frame_server_p50_ms: number | null;
+  first_frame_server_p95_ms: number | null;
+  first_frame_client_p50_ms: number | null;
+  first_frame_client_p95_ms: number | null;
+  first_frame_under_load_trainees: number | null;
+  first_frame_under_load_p50_ms: number | null;
+  first_frame_under_load_p95_ms: number | null;
+  first_frame_under_load_server_p95_ms: number | null;
+  first_frame_under_load_client_p95_ms: number | null;
   first_frame: {
     definition: string;
+    server_share_definition: string;
+    client_share_definition: string;
     samples: FirstFrameSample[];
     navigation_to_first_frame_p50_ms: number | null;
+    under_load: {
+      trainees: number;
+      pinned: boolean;
+      /** The live service's worker over the joins under load (it carries the synthetic class too). */
+      live_worker_cpu_pct: number;
+      p50_ms: number | null;
+      p95_ms: number | null;
+      server_p50_ms: number | null;
+      server_p95_ms: number | null;
+      client_p50_ms: number | null;
+      client_p95_ms: number | null;
+      samples: FirstFrameSample[];
+    } | null;
     failures: string[];
     database: string;
   };
@@ -80,6 +186,14 @@ export async function measureFirstFrame(
     log: (msg: string) => void;
     /** Stop starting new joins (signal or time limit); what was measured is returned. */
     aborted: () => boolean;
+    /** The loaded mediasoup module (the live service uses the same one): its observer API. */
+    mediasoup: typeof Mediasoup;
+    /** Joins under load: this many synthetic trainees on the live worker (skipped when absent or 0). */
+    load?: {
+      trainees: number;
+      rounds: number;
+      srtpCryptoSuite: Mediasoup.types.SrtpCryptoSuite;
+    };
   },
 ): Promise<FirstFrameResult> {
   const t0 = performance.now();
@@ -99,7 +213,9 @@ export async function measureFirstFrame(
   const { startClassroom, signedInPage, waitState } = await import('../../test/helpers/classroom');
   const signals = ['SIGINT', 'SIGTERM'] as const;
   const before = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
+  const times = new ServerTimes(opts.mediasoup);
   const room = await startClassroom();
+  times.watch(room.live.io);
   // Playwright answers Ctrl-C by killing Chromium and exiting at once, which would leave this
   // platform running and its database behind: the benchmark's own handler closes everything in order.
   for (const sig of signals)
@@ -132,67 +248,151 @@ export async function measureFirstFrame(
     { label: 'class_manager', username: room.w.usernames.manager },
     { label: 'observer', username: room.w.usernames.officer },
   ];
-  const samples: FirstFrameSample[] = [];
   const failures: string[] = [];
-  rounds: for (let r = 1; r <= opts.rounds; r++) {
-    const open: Page[] = [];
-    for (const v of viewers) {
-      if (opts.aborted()) {
-        failures.push(`round ${r} from ${v.label} on: not measured (stopped)`);
-        for (const page of open) await page.context().close();
-        break rounds;
-      }
-      // Viewers publish in data-saver mode (lite): they share the benchmark's two cores.
-      const page = await signedInPage(room.t, room.browser, v.username);
-      open.push(page);
-      await page.context().addInitScript({ content: INSTRUMENT });
-      try {
-        await page.goto(roomUrl(true));
-        await page.waitForFunction(
-          () => {
-            const b = (globalThis as unknown as BenchWindow).__bench;
-            return (
-              b.firstFrameAt !== null || (globalThis as unknown as BenchWindow).__live?.state === 'refused'
-            );
-          },
-          undefined,
-          { timeout: 30_000, polling: 100 },
-        );
-        const b = await page.evaluate(() => (globalThis as unknown as BenchWindow).__bench);
-        if (b.firstFrameAt === null || b.joinEmitAt === null) {
-          failures.push(`${v.label} round ${r}: no first frame (${b.error ?? 'refused'})`);
-          continue;
+  /** Rounds of joins, one viewer at a time; everyone leaves after each round. */
+  const joinRounds = async (rounds: number, phase: string): Promise<FirstFrameSample[]> => {
+    const samples: FirstFrameSample[] = [];
+    rounds: for (let r = 1; r <= rounds; r++) {
+      const open: Page[] = [];
+      for (const v of viewers) {
+        if (opts.aborted()) {
+          failures.push(`${phase} round ${r} from ${v.label} on: not measured (stopped)`);
+          for (const page of open) await page.context().close();
+          break rounds;
         }
-        samples.push({
-          viewer: v.label,
-          round: r,
-          join_emit_to_first_frame_ms: round(b.firstFrameAt - b.joinEmitAt, 0),
-          navigation_to_join_emit_ms: round(b.joinEmitAt, 0),
-          navigation_to_first_frame_ms: round(b.firstFrameAt, 0),
-        });
-      } catch (e) {
-        failures.push(`${v.label} round ${r}: ${(e as Error).message.split('\n')[0]}`);
+        // Viewers publish in data-saver mode (lite): they share the benchmark's two cores.
+        const page = await signedInPage(room.t, room.browser, v.username);
+        open.push(page);
+        await page.context().addInitScript({ content: INSTRUMENT });
+        const openedAt = monoMs();
+        try {
+          await page.goto(roomUrl(true));
+          await page.waitForFunction(
+            () => {
+              const b = (globalThis as unknown as BenchWindow).__bench;
+              return (
+                b.firstFrameAt !== null || (globalThis as unknown as BenchWindow).__live?.state === 'refused'
+              );
+            },
+            undefined,
+            { timeout: 30_000, polling: 100 },
+          );
+          const b = await page.evaluate(() => (globalThis as unknown as BenchWindow).__bench);
+          if (b.firstFrameAt === null || b.joinEmitAt === null) {
+            failures.push(`${phase} ${v.label} round ${r}: no first frame (${b.error ?? 'refused'})`);
+            continue;
+          }
+          const total = b.firstFrameAt - b.joinEmitAt;
+          const server = times.share(openedAt);
+          if (!server) failures.push(`${phase} ${v.label} round ${r}: no server timing`);
+          samples.push({
+            viewer: v.label,
+            round: r,
+            join_emit_to_first_frame_ms: round(total, 0),
+            server_join_to_first_rtp_ms: server ? round(server.joinToFirstRtpMs, 0) : null,
+            server_join_to_consumer_ms: server ? round(server.joinToConsumerMs, 0) : null,
+            client_ms: server ? round(total - server.joinToFirstRtpMs, 0) : null,
+            navigation_to_join_emit_ms: round(b.joinEmitAt, 0),
+            navigation_to_first_frame_ms: round(b.firstFrameAt, 0),
+          });
+        } catch (e) {
+          failures.push(`${phase} ${v.label} round ${r}: ${(e as Error).message.split('\n')[0]}`);
+        }
       }
+      opts.log(
+        `${phase} round ${r}: ${samples.filter((s) => s.round === r).length} first frames after ${since()}`,
+      );
+      // Everyone leaves; the next round joins a room with the instructor only again.
+      for (const page of open) await page.context().close();
+      await waitState(instructor, 'joined');
     }
-    opts.log(`round ${r}: ${samples.filter((s) => s.round === r).length} first frames after ${since()}`);
-    // Everyone leaves; the next round joins a room with the instructor only again.
-    for (const page of open) await page.context().close();
-    await waitState(instructor, 'joined');
+    return samples;
+  };
+  const samples = await joinRounds(opts.rounds, 'idle');
+
+  // Joins under load: a synthetic class of `load.trainees` (the tested N) on the live service's own
+  // mediasoup worker, pinned as in the SFU phase, while the viewers join the real class again.
+  let underLoad: FirstFrameResult['first_frame']['under_load'] = null;
+  const worker = times.instructorWorker;
+  if (opts.load && opts.load.trainees > 0 && !opts.aborted() && worker) {
+    const n = opts.load.trainees;
+    const gen = await opts.mediasoup.createWorker({ logLevel: 'warn', rtcMinPort: 20000, rtcMaxPort: 29999 });
+    const sink = await Sink.start(4);
+    const affinity = affinityOf(worker.pid);
+    const pinned = Boolean(affinity) && pin(worker.pid, '0') && pin(gen.pid, '1') && pin(sink.pid, '1');
+    const cls = await SyntheticClass.create({
+      sfuWorker: worker,
+      genWorker: gen,
+      sink,
+      srtpCryptoSuite: opts.load.srtpCryptoSuite,
+      groups: 10,
+      recorder: true,
+    });
+    try {
+      opts.log(`under load: ${n} synthetic trainees on the live worker (pid ${worker.pid}) …`);
+      await cls.setTrainees(n, opts.aborted);
+      await sleep(5000);
+      const u0 = await worker.getResourceUsage();
+      const t0w = monoMs();
+      const loaded = await joinRounds(opts.load.rounds, 'under load');
+      const u1 = await worker.getResourceUsage();
+      const wall = monoMs() - t0w;
+      const totals = loaded.map((x) => x.join_emit_to_first_frame_ms);
+      const servers = loaded.flatMap((x) =>
+        x.server_join_to_first_rtp_ms === null ? [] : [x.server_join_to_first_rtp_ms],
+      );
+      const clients = loaded.flatMap((x) => (x.client_ms === null ? [] : [x.client_ms]));
+      underLoad = {
+        trainees: cls.traineeCount,
+        pinned,
+        live_worker_cpu_pct: round((100 * (u1.ru_utime + u1.ru_stime - u0.ru_utime - u0.ru_stime)) / wall, 1),
+        p50_ms: pct(totals, 50),
+        p95_ms: pct(totals, 95),
+        server_p50_ms: pct(servers, 50),
+        server_p95_ms: pct(servers, 95),
+        client_p50_ms: pct(clients, 50),
+        client_p95_ms: pct(clients, 95),
+        samples: loaded,
+      };
+    } finally {
+      await cls.close();
+      gen.close();
+      sink.close();
+      await Promise.all([waitExit(gen.pid), waitExit(sink.pid)]);
+      if (pinned && affinity && !worker.closed) pin(worker.pid, affinity);
+    }
   }
-  const joinToFrame = samples.map((s) => s.join_emit_to_first_frame_ms);
+
+  const totals = samples.map((x) => x.join_emit_to_first_frame_ms);
+  const servers = samples.flatMap((x) =>
+    x.server_join_to_first_rtp_ms === null ? [] : [x.server_join_to_first_rtp_ms],
+  );
+  const clients = samples.flatMap((x) => (x.client_ms === null ? [] : [x.client_ms]));
   return {
-    first_frame_p50_ms: joinToFrame.length ? percentile(joinToFrame, 50) : null,
-    first_frame_p95_ms: joinToFrame.length ? percentile(joinToFrame, 95) : null,
+    first_frame_p50_ms: pct(totals, 50),
+    first_frame_p95_ms: pct(totals, 95),
+    first_frame_server_p50_ms: pct(servers, 50),
+    first_frame_server_p95_ms: pct(servers, 95),
+    first_frame_client_p50_ms: pct(clients, 50),
+    first_frame_client_p95_ms: pct(clients, 95),
+    first_frame_under_load_trainees: underLoad?.trainees ?? null,
+    first_frame_under_load_p50_ms: underLoad?.p50_ms ?? null,
+    first_frame_under_load_p95_ms: underLoad?.p95_ms ?? null,
+    first_frame_under_load_server_p95_ms: underLoad?.server_p95_ms ?? null,
+    first_frame_under_load_client_p95_ms: underLoad?.client_p95_ms ?? null,
     first_frame: {
       definition:
         "viewer page's first socket.io 'room.join' emit -> first 50 ms stats poll showing framesDecoded > 0 for the instructor's camera (both performance.now() in the viewer page)",
+      server_share_definition:
+        "live service's socket.io server receives 'room.join' -> the mediasoup worker sends the first RTP packet on that viewer's consumer of the instructor's camera (consumer 'rtp' trace event, worker timestamp; both CLOCK_MONOTONIC)",
+      client_share_definition:
+        'the total minus the server share (the page sending the join; receiving, buffering and decoding the first frame; the 50 ms poll)',
       samples,
-      navigation_to_first_frame_p50_ms: samples.length
-        ? percentile(
-            samples.map((s) => s.navigation_to_first_frame_ms),
-            50,
-          )
-        : null,
+      navigation_to_first_frame_p50_ms: pct(
+        samples.map((x) => x.navigation_to_first_frame_ms),
+        50,
+      ),
+      under_load: underLoad,
       failures,
       database,
     },

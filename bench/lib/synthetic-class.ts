@@ -134,6 +134,20 @@ export interface WindowResult {
   worst: Array<{ label: string; lossPct: number; streams: number; lossy: number }>;
 }
 
+export interface ReferenceRoute {
+  inSsrc: number;
+  port: number;
+  outSsrc: number;
+  label: string;
+}
+
+export interface ReferenceFeed {
+  routes: ReferenceRoute[];
+  /** Streams the reference receives (every layer and microphone). */
+  inboundSsrcs: number;
+  close(): void;
+}
+
 export interface ClassOptions {
   sfuWorker: Worker;
   genWorker: Worker;
@@ -577,6 +591,71 @@ export class SyntheticClass {
       deliveredPps: delivered / sinkSeconds,
       sinkDrops: b.sink.drops - a.sink.drops,
       worst: worstByLabel(losses),
+    };
+  }
+
+  /**
+   * Stops everything the SFU receives (trainees removed, the instructor's send transport closed), so
+   * that its core is free for the reference forwarder. The sources keep running.
+   */
+  async stopSfuTraffic(): Promise<void> {
+    await this.setTrainees(0);
+    this.instructor.genSend.close();
+  }
+
+  /**
+   * The same packet stream the SFU received at `n` trainees, sent by the generator over one SRTP
+   * transport to `port` (the reference forwarder): the instructor's three layers and voice, and per
+   * trainee `i` the two layers and voice of source set `i mod groups`, each generator consumer with
+   * its own SSRC, as the SFU's send transports got them. Returns the routes that make the reference
+   * forward what the SFU's consumers forwarded: the instructor's 720p layer and voice to every
+   * trainee and to the recorder, each trainee's 180p layer to the instructor; the rest (the
+   * instructor's lower layers, the trainees' 360p layers and muted microphones) is received and
+   * dropped, as the SFU drops it. Receivers are spread over the sink's sockets as the SFU's
+   * receive transports are.
+   */
+  async referenceFeed(port: number, n: number): Promise<ReferenceFeed> {
+    const transport = await this.srtpPlainTransport(this.genRouter);
+    // The far end never answers; any SRTP parameters of the right suite will do.
+    const peerEnd = await this.srtpPlainTransport(this.genRouter);
+    await transport.connect({ ip: LISTEN_IP, port, srtpParameters: peerEnd.srtpParameters! });
+    peerEnd.close();
+    const caps = clientCapabilities(this.genRouter, [ABS_SEND_TIME]);
+    const consumers: Consumer[] = [];
+    const send = async (producer: Producer) => {
+      const c = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
+      consumers.push(c);
+      return c.rtpParameters.encodings![0]!.ssrc!;
+    };
+    const ports = this.opts.sink.ports;
+    const routes: ReferenceRoute[] = [];
+    let nextSsrc = 0x7e000000;
+    const route = (inSsrc: number, receiver: number, label: string) =>
+      routes.push({ inSsrc, port: ports[receiver % ports.length]!, outSsrc: nextSsrc++, label });
+    const inst = this.instructorSources;
+    const instLayers: number[] = [];
+    for (const v of inst.video) instLayers.push(await send(v.producer));
+    const instVoice = await send(inst.audio.producer);
+    // Receiver 0 is the instructor, 1..n the trainees (as the SFU's sink ports are handed out).
+    const top = instLayers[instLayers.length - 1]!;
+    for (let i = 0; i < n; i++) {
+      const set = this.traineeSources[i % this.traineeSources.length]!;
+      const layers: number[] = [];
+      for (const v of set.video) layers.push(await send(v.producer));
+      await send(set.audio.producer); // muted at the SFU: received, not forwarded
+      route(top, i + 1, 'trainee<-instructor:camera');
+      route(instVoice, i + 1, 'trainee<-instructor:mic');
+      route(layers[0]!, 0, 'instructor<-trainee:camera');
+    }
+    if (this.opts.recorder) {
+      route(top, 0, 'recorder:video');
+      route(instVoice, 0, 'recorder:audio');
+    }
+    await mapLimit(consumers, 16, (c) => c.resume());
+    return {
+      routes,
+      inboundSsrcs: consumers.length,
+      close: () => transport.close(),
     };
   }
 

@@ -96,7 +96,7 @@ export async function waitExit(pid: number, timeoutMs = 3000): Promise<void> {
 }
 
 /** What the benchmark starts as child processes (kernel `comm` names, 15 characters at most). */
-const OURS = /^(mediasoup-worke|sink|chromium|chrome.*|ffmpeg)$/;
+const OURS = /^(mediasoup-worke|sink|fwd-reference|chromium|chrome.*|ffmpeg)$/;
 
 /**
  * Ends whatever this process started and did not stop (a recorder's ffmpeg after an interrupted

@@ -62,7 +62,7 @@ cat >&2 <<MSG
     Redis            $REDIS_URL
     Logs             $DATA_DIR/logs/ (supervisor.log: restarts)
 
-$(sed 's/^/  /' <<<"$demo")
+$(sed 's/^./  &/' <<<"$demo")
 
   A service that dies is restarted (up to 5 times in 10 minutes). Press Ctrl-C to stop everything.
 MSG

@@ -1,6 +1,5 @@
 import { loadConfig, type Config } from '@seafarer/config';
 import { createDb, runMigrations } from '@seafarer/db';
-import { createJobQueue } from '@seafarer/queue';
 import type { ClassView, PlanBody } from '@seafarer/contracts';
 import {
   computeCheckDigit,
@@ -9,7 +8,6 @@ import {
   type Actor,
   type Clock,
   type Ctx,
-  type JobQueue,
 } from '@seafarer/core';
 
 /**
@@ -28,17 +26,8 @@ const DAY_MS = 86_400_000;
 /** A clock running `ms` behind the real one. */
 const behind = (ms: number): Clock => ({ now: () => new Date(Date.now() - ms) });
 
-/**
- * The job queue as seen from a clock in the past: a job the use-case wanted run at instant T (its delay
- * counted from that clock's now) is due at T, which may already have passed.
- */
-const dueAsPlanned = (jobs: JobQueue, clock: Clock): JobQueue => ({
-  enqueue: (name, payload, opts) =>
-    jobs.enqueue(name, payload, {
-      ...opts,
-      delayMs: Math.max(0, clock.now().getTime() + (opts.delayMs ?? 0) - Date.now()),
-    }),
-});
+// Jobs the use-cases schedule go to the outbox with the instant they are due (REL-2); the worker relays
+// them on real time, so a reminder planned from a clock in the past is due when planned (perhaps now).
 
 export interface SeededDemo {
   users: string[];
@@ -53,11 +42,9 @@ export interface SeededDemo {
 
 export async function seedDemo(config: Config): Promise<SeededDemo> {
   const handle = createDb(config.DATABASE_URL, { max: 2, applicationName: 'seafarer-seed' });
-  const queue = createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
   // The institution and its people were set up a month ago (so the class history below comes after them).
   const setupClock = behind(30 * DAY_MS);
-  const jobs = dueAsPlanned(queue, setupClock);
-  const core = createCoreFromConfig(handle.db, config, jobs, setupClock);
+  const core = createCoreFromConfig(handle.db, config, setupClock);
   try {
     const root = await core.people.bootstrapPlatformAdmin({
       username: 'demo.platform',
@@ -179,7 +166,7 @@ export async function seedDemo(config: Config): Promise<SeededDemo> {
     const inst = (await core.institutions.listInstitutions(ctx)).find(
       (i) => i.creditCode === '91320100DEMO00001X',
     )!;
-    const live = await seedLiveClass(config, handle.db, queue, inst.id);
+    const live = await seedLiveClass(config, handle.db, inst.id);
     return {
       users: [
         'demo.platform',
@@ -192,7 +179,6 @@ export async function seedDemo(config: Config): Promise<SeededDemo> {
       live,
     };
   } finally {
-    await queue.close();
     await handle.close();
   }
 }
@@ -271,7 +257,6 @@ function liveSessions(view: ClassView, now: Date) {
 async function seedLiveClass(
   config: Config,
   db: Parameters<typeof createCoreFromConfig>[0],
-  queue: JobQueue,
   institutionId: string,
 ) {
   const ago = 4 * DAY_MS;
@@ -279,7 +264,7 @@ async function seedLiveClass(
   // Access tokens are checked against the real time (not the injected clock): a token signed four days
   // ago lives four days longer here. Each sign-in is ended (logout) as soon as its work is done.
   const settings = { ...config, ACCESS_TOKEN_TTL_SECONDS: config.ACCESS_TOKEN_TTL_SECONDS + ago / 1000 };
-  const core = createCoreFromConfig(db, settings, dueAsPlanned(queue, clock), clock);
+  const core = createCoreFromConfig(db, settings, clock);
   const signIn = async (username: string, password = DEMO_PASSWORD) => {
     const pair = await core.auth.login({ actor: null, requestId: 'seed-demo' }, { username, password });
     const actor = await core.auth.authenticate(pair.accessToken);
@@ -379,7 +364,7 @@ export function demoBanner(seeded: SeededDemo, appUrl: string): string {
     `    instructor 教员        demo.instructor`,
     `    trainee 学员           ${live.trainee}`,
     `    officer 海事检查员      demo.officer (hidden observer 隐身旁听)`,
-    `  Room 课堂 ${room}`,
+    `  Room 课堂 (the same link for all three 三个窗口同一链接) ${room}`,
   ].join('\n');
 }
 

@@ -1,4 +1,4 @@
-import { createAccessTokens, fixedClock } from '@seafarer/core';
+import { createAccessTokens, fixedClock, signingKeys } from '@seafarer/core';
 import { createSigner } from 'fast-jwt';
 import { startTestApp, type TestApp } from './helpers/app';
 import { createWorld, type World } from './helpers/world';
@@ -47,7 +47,11 @@ function attempts(): Attempt[] {
     iss: 'seafarer-api',
     aud: 'seafarer',
   })({ sub: w.instructorId, sid: w.instructorId });
-  const expired = createAccessTokens(t.config.JWT_SECRET, 60, fixedClock('2020-01-01T00:00:00Z')).sign({
+  const expired = createAccessTokens(
+    signingKeys(t.config.JWT_SECRET).accessToken,
+    60,
+    fixedClock('2020-01-01T00:00:00Z'),
+  ).sign({
     sub: w.instructorId,
     sid: w.instructorId,
   }).token;
@@ -220,7 +224,11 @@ describe('bad input', () => {
           name: '',
           method: 'GET',
           path: lic,
-          token: createAccessTokens(t.config.JWT_SECRET, 60, fixedClock('2020-01-01T00:00:00Z')).sign({
+          token: createAccessTokens(
+            signingKeys(t.config.JWT_SECRET).accessToken,
+            60,
+            fixedClock('2020-01-01T00:00:00Z'),
+          ).sign({
             sub: w.instructorId,
             sid: w.instructorId,
           }).token,

@@ -1,5 +1,5 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import { createJoinGrants, systemClock } from '@seafarer/core';
+import { createJoinGrants, signingKeys, systemClock } from '@seafarer/core';
 import { startClassroom, waitRecording, type Classroom } from '../helpers/classroom';
 
 let room: Classroom;
@@ -17,7 +17,7 @@ describe('room lifetime', () => {
     const sessionId = klass.current.sessions[1]!.id;
     const me = await room.w.as.instructor.auth.me();
     // A grant as the API would sign it, for a session whose scheduled end was 29 min 58 s ago.
-    const { grant } = createJoinGrants(room.t.config.JWT_SECRET, systemClock).sign({
+    const { grant } = createJoinGrants(signingKeys(room.t.config.JWT_SECRET).joinGrant, systemClock).sign({
       sub: me.accountId,
       name: me.displayName,
       cls: room.classId,

@@ -16,6 +16,7 @@ import { httpFaceMatch, manualReview, type FaceMatchProvider } from './identity/
 import { createIdentityService } from './identity/identity.service';
 import { systemClock, type Clock } from './shared/clock';
 import { createPiiCipher } from './shared/pii';
+import { signingKeys } from './shared/signing-keys';
 
 export * from './shared/errors';
 export * from './shared/clock';
@@ -29,6 +30,8 @@ export { verifyAuditChain } from './audit/verify-audit-chain';
 export { checkPasswordStrength } from './auth/password-policy';
 export { hashPassword } from './auth/passwords';
 export { createAccessTokens } from './auth/tokens';
+export * from './shared/signing-keys';
+export * from './shared/log-redaction';
 export * from './institution/online-eligibility';
 export * from './people/instructor-rules';
 export * as filing from './filing';
@@ -46,7 +49,8 @@ export { createJoinGrants, type JoinGrantClaims, type LiveRole } from './live/jo
 export { summarizePresence } from './live/presence';
 export * from './live/live-nodes';
 export * from './live/device-check';
-export { createRecordingService, type RecordingService } from './live/recording.service';
+export { createRecordingService, type RecordingService, type ReplayGrant } from './live/recording.service';
+export { replayContainerOf, type ReplayContainer } from './live/replay-container';
 export { createLiveLogService, type LiveLogService, type PresenceRecord } from './live/live-log.service';
 export * from './live/room-policy';
 export * from './live/presence-journal';
@@ -116,6 +120,8 @@ export interface CoreDeps {
 export function createCore(deps: CoreDeps) {
   const { db, clock, jobs } = deps;
   const pii = createPiiCipher(deps.piiKey);
+  // SEC-3: access tokens, join grants and replay links each under their own key, derived here once.
+  const keys = signingKeys(deps.auth.jwtSecret);
   const institutions = createInstitutionService({ db, clock });
   const notifications = createNotificationService({ db, clock, jobs });
   return {
@@ -123,7 +129,7 @@ export function createCore(deps: CoreDeps) {
     clock,
     pii,
     jobs,
-    auth: createAuthService({ db, clock, settings: deps.auth }),
+    auth: createAuthService({ db, clock, settings: deps.auth, accessTokenKey: keys.accessToken }),
     institutions,
     people: createPeopleService({ db, clock, pii }),
     audit: createAuditService({ db }),
@@ -134,12 +140,12 @@ export function createCore(deps: CoreDeps) {
     live: createLiveAccessService({
       db,
       clock,
-      secret: deps.auth.jwtSecret,
+      secret: keys.joinGrant,
       liveUrl: deps.liveUrl,
       locateLiveNode: deps.locateLiveNode,
     }),
     liveLog: createLiveLogService({ db, clock }),
-    recordings: createRecordingService({ db, clock, jobs, secret: deps.auth.jwtSecret }),
+    recordings: createRecordingService({ db, clock, jobs, key: keys.replayUrl }),
     identity: createIdentityService({ db, clock, store: deps.evidenceStore, faceMatch: deps.faceMatch }),
   };
 }

@@ -12,6 +12,9 @@ import { liveNodeOrigins, type Config } from '@seafarer/config';
 import {
   createCoreFromConfig,
   createLiveNodeLocator,
+  LOG_REDACT_PATHS,
+  REDACTED,
+  redactUrl,
   systemClock,
   type Clock,
   type Core,
@@ -37,6 +40,7 @@ import { replayFileRoutes, replayRoutes } from './modules/replay.routes';
 export interface BuildOptions {
   config: Config;
   clock?: Clock;
+  /** Logger options (level, stream …); credential redaction is always added on top. */
   logger?: FastifyServerOptions['logger'];
   /** Key prefix for Redis-backed rate limits (lets parallel test apps share one Redis). */
   rateLimitNamespace?: string;
@@ -44,11 +48,40 @@ export interface BuildOptions {
 
 export type App = FastifyInstance & { core: Core & { jobs: JobQueueAdapter } };
 
+/**
+ * SEC-3 / TM-4: the request log never holds a credential — not the replay token in `/replay/:token`,
+ * not a `?token=`, not an Authorization header, cookie or token field (whatever options a caller passes).
+ */
+function withRedaction(logger: FastifyServerOptions['logger'], level: string) {
+  const given = typeof logger === 'object' && logger !== null ? logger : {};
+  return {
+    level,
+    ...given,
+    redact: { paths: LOG_REDACT_PATHS, censor: REDACTED },
+    serializers: {
+      ...given.serializers,
+      req: (req: {
+        method: string;
+        url: string;
+        host?: string;
+        ip?: string;
+        socket?: { remotePort?: number };
+      }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
+  };
+}
+
 /** Builds the API without listening (fastify/demo's app.ts); server.ts runs it. */
 export async function buildApp(opts: BuildOptions): Promise<App> {
   const { config } = opts;
   const app = Fastify({
-    logger: opts.logger ?? { level: config.LOG_LEVEL },
+    logger: opts.logger === false ? false : withRedaction(opts.logger, config.LOG_LEVEL),
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
@@ -142,7 +175,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       await api.register(rosterRoutes, { core });
       await api.register(identityRoutes, { core });
       await api.register(deviceCheckRoutes);
-      await api.register(replayRoutes, { core, storageDir: config.STORAGE_DIR });
+      await api.register(replayRoutes, {
+        core,
+        storageDir: config.STORAGE_DIR,
+        secureCookies: new URL(config.PUBLIC_BASE_URL).protocol === 'https:',
+      });
     },
     { prefix: '/api/v1' },
   );

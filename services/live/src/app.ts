@@ -10,6 +10,9 @@ import {
   createJoinGrants,
   createLiveLogService,
   createRecordingService,
+  LOG_REDACT_PATHS,
+  REDACTED,
+  signingKeys,
   systemClock,
   type Clock,
 } from '@seafarer/core';
@@ -40,7 +43,9 @@ export async function buildLiveServer(opts: {
   clock?: Clock;
   hooks?: SignalingDeps['hooks'];
 }): Promise<LiveServer> {
-  const { config, log } = opts;
+  const { config } = opts;
+  // SEC-3: join grants (socket handshake auth) and tokens never reach the log, whatever logger we get.
+  const log = opts.log.child({}, { redact: { paths: LOG_REDACT_PATHS, censor: REDACTED } });
   const clock = opts.clock ?? systemClock;
   const mediasoup = await loadMediasoup(config.MEDIASOUP_WORKER_BIN);
   const size = config.LIVE_WORKERS > 0 ? config.LIVE_WORKERS : os.cpus().length;
@@ -80,9 +85,12 @@ export async function buildLiveServer(opts: {
     pingInterval: 5000,
     pingTimeout: 5000,
   });
-  const grants = createJoinGrants(config.JWT_SECRET, clock);
+  // SEC-3: only grants signed with the join-grant key are admitted (never an access token, nor a grant
+  // signed with another key derived from the same master secret).
+  const keys = signingKeys(config.JWT_SECRET);
+  const grants = createJoinGrants(keys.joinGrant, clock);
   const jobs = createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
-  const recordingStore = createRecordingService({ db: dbHandle.db, clock, jobs, secret: config.JWT_SECRET });
+  const recordingStore = createRecordingService({ db: dbHandle.db, clock, jobs, key: keys.replayUrl });
   // JS-8 / VC-2: every room is recorded from its first instructor track to its close; nobody can pause it.
   const recorders = new Map<Room, SessionRecorder>();
   const recordingHooks: NonNullable<SignalingDeps['hooks']> = {

@@ -10,6 +10,7 @@ import { assertStrongPassword, burnPasswordCheck, hashPassword, verifyPassword }
 import { createAccessTokens, hashToken, newRefreshToken } from './tokens';
 
 export interface AuthSettings {
+  /** The master secret (JWT_SECRET); access tokens are signed with the key derived from it (SEC-3). */
   jwtSecret: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
@@ -43,9 +44,14 @@ async function loadActor(db: Parameters<typeof repo.loadSessionActor>[0], sessio
   return actorFromRow(row);
 }
 
-export function createAuthService(deps: { db: Db; clock: Clock; settings: AuthSettings }) {
+export function createAuthService(deps: {
+  db: Db;
+  clock: Clock;
+  settings: AuthSettings;
+  accessTokenKey: Buffer;
+}) {
   const { db, clock, settings } = deps;
-  const tokens = createAccessTokens(settings.jwtSecret, settings.accessTtlSeconds, clock);
+  const tokens = createAccessTokens(deps.accessTokenKey, settings.accessTtlSeconds, clock);
 
   function toActorView(a: Actor): ActorView {
     return {

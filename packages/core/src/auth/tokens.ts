@@ -8,17 +8,20 @@ export interface AccessClaims {
   sid: string;
 }
 
-/** Short-lived HS256 access tokens; the session they name is checked on every request. */
-export function createAccessTokens(secret: string, ttlSeconds: number, clock: Clock) {
+/**
+ * Short-lived HS256 access tokens; the session they name is checked on every request. `key` is the
+ * access-token key (`signingKeys(JWT_SECRET).accessToken`), never the master secret (SEC-3).
+ */
+export function createAccessTokens(key: Buffer, ttlSeconds: number, clock: Clock) {
   const signer = createSigner({
-    key: secret,
+    key,
     algorithm: 'HS256',
     expiresIn: ttlSeconds * 1000,
     iss: 'seafarer-api',
     aud: 'seafarer',
   });
   const verifier = createVerifier({
-    key: secret,
+    key,
     algorithms: ['HS256'],
     allowedIss: 'seafarer-api',
     allowedAud: 'seafarer',

@@ -23,10 +23,14 @@ export interface JoinGrantClaims {
 const AUDIENCE = 'seafarer-live';
 export const JOIN_GRANT_TTL_SECONDS = 120;
 
-/** LiveKit's habit: the API signs an admission the SFU verifies alone, with no database call. */
-export function createJoinGrants(secret: string, clock: Clock) {
+/**
+ * LiveKit's habit: the API signs an admission the SFU verifies alone, with no database call. `key` is
+ * the join-grant key (`signingKeys(JWT_SECRET).joinGrant`): an access token or a grant signed with any
+ * other key is refused (SEC-3).
+ */
+export function createJoinGrants(key: Buffer, clock: Clock) {
   const verifier = createVerifier({
-    key: secret,
+    key,
     algorithms: ['HS256'],
     allowedAud: AUDIENCE,
     allowedIss: 'seafarer-api',
@@ -36,7 +40,7 @@ export function createJoinGrants(secret: string, clock: Clock) {
     sign(claims: JoinGrantClaims): { grant: string; expiresAt: Date } {
       const iat = Math.floor(clock.now().getTime() / 1000);
       const signer = createSigner({
-        key: secret,
+        key,
         algorithm: 'HS256',
         expiresIn: JOIN_GRANT_TTL_SECONDS * 1000,
         aud: AUDIENCE,

@@ -18,7 +18,8 @@ export const ROOM_CLOSES_AFTER_MINUTES = 30;
 export function createLiveAccessService(deps: {
   db: Db;
   clock: Clock;
-  secret: string;
+  /** The join-grant key (`signingKeys(JWT_SECRET).joinGrant`). */
+  secret: Buffer;
   liveUrl: string;
   /** Several live nodes: the node that hosts (or should host) a session; null means `liveUrl`. */
   locateLiveNode?: (sessionId: string) => Promise<string | null>;

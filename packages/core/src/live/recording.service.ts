@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { RecordingManifest } from '@seafarer/contracts';
 import { recordings, type Db } from '@seafarer/db';
@@ -11,14 +11,48 @@ import type { JobQueue } from '../shared/jobs';
 
 export const REPLAY_URL_TTL_SECONDS = 300;
 
+/** What a replay URL grants, once its signature, expiry and binding are checked. */
+export interface ReplayGrant {
+  sessionId: string;
+  accountId: string;
+  download: boolean;
+}
+
+const bindingHash = (secret: string) => createHash('sha256').update(secret).digest('base64url');
+const sameText = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
 /**
  * VC-2 / TM-4: recordings are kept with their manifest; a replay is reachable only through a short-lived
- * URL signed for one person, and every URL issued is audited.
+ * URL signed for one person, and every URL issued is audited. The URL is bound to the browser it was
+ * issued to: issuing it also hands out a per-issue secret (the API sets it as an httpOnly cookie) whose
+ * hash is in the signed token, so a copied link plays nowhere else.
+ * `key` is the replay-URL key (`signingKeys(JWT_SECRET).replayUrl`, SEC-3).
  */
-export function createRecordingService(deps: { db: Db; clock: Clock; jobs: JobQueue; secret: string }) {
+export function createRecordingService(deps: { db: Db; clock: Clock; jobs: JobQueue; key: Buffer }) {
   const { db, clock, jobs } = deps;
-  const key = createHmac('sha256', deps.secret).update('replay-url').digest();
-  const sign = (payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
+  const sign = (payload: string) => createHmac('sha256', deps.key).update(payload).digest('base64url');
+
+  /** Signature and expiry only: which person and session the token names, or throws. */
+  function verifySignature(token: string): ReplayGrant & { binding: string } {
+    const parts = token.split('.');
+    if (parts.length !== 6) throw new AppError('TOKEN_INVALID');
+    const [sessionId, accountId, exp, binding, download, sig] = parts as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    if (!sameText(sign(`${sessionId}.${accountId}.${exp}.${binding}.${download}`), sig))
+      throw new AppError('TOKEN_INVALID');
+    if (Number(exp) * 1000 < clock.now().getTime()) throw new AppError('TOKEN_EXPIRED');
+    return { sessionId, accountId, binding, download: download === '1' };
+  }
 
   return {
     /** Called by the live service when a session's recording stops; queues the replay file's making. */
@@ -89,7 +123,9 @@ export function createRecordingService(deps: { db: Db; clock: Clock; jobs: JobQu
       const exp = Math.floor(clock.now().getTime() / 1000) + REPLAY_URL_TTL_SECONDS;
       // Trainees may watch, not download (TM-4); staff may download for the archive.
       const download = !a.roles.every((r) => r === 'trainee') ? 1 : 0;
-      const payload = `${sessionId}.${a.accountId}.${exp}.${download}`;
+      // The per-issue secret never enters the URL; only its hash is signed into it.
+      const binding = randomBytes(32).toString('base64url');
+      const payload = `${sessionId}.${a.accountId}.${exp}.${bindingHash(binding)}.${download}`;
       await db.transaction((tx) =>
         appendAudit(
           tx,
@@ -109,20 +145,52 @@ export function createRecordingService(deps: { db: Db; clock: Clock; jobs: JobQu
         expiresAt: new Date(exp * 1000).toISOString(),
         durationS: rec.replayDurationS,
         sha256: rec.replaySha256,
+        /** For the issuing browser only (an httpOnly cookie), never for the page or the URL. */
+        binding,
+        ttlSeconds: REPLAY_URL_TTL_SECONDS,
       };
     },
 
-    /** Checks a replay URL token; returns what it grants, or throws. */
-    verifyReplayToken(token: string): { sessionId: string; accountId: string; download: boolean } {
-      const parts = token.split('.');
-      if (parts.length !== 5) throw new AppError('TOKEN_INVALID');
-      const [sessionId, accountId, exp, download, sig] = parts as [string, string, string, string, string];
-      const expected = Buffer.from(sign(`${sessionId}.${accountId}.${exp}.${download}`));
-      const given = Buffer.from(sig);
-      if (expected.length !== given.length || !timingSafeEqual(expected, given))
-        throw new AppError('TOKEN_INVALID');
-      if (Number(exp) * 1000 < clock.now().getTime()) throw new AppError('TOKEN_EXPIRED');
-      return { sessionId, accountId, download: download === '1' };
+    /**
+     * TM-4: opens a replay URL for the browser presenting `binding` (the cookie set when it was issued).
+     * A valid, unexpired token presented without its binding (a link copied to another browser or
+     * person) is refused with REPLAY_NOT_YOURS and the refusal audited against the account it names.
+     */
+    async openReplay(
+      ctx: Pick<Ctx, 'requestId'>,
+      token: string,
+      binding: string | undefined,
+    ): Promise<ReplayGrant & { replayKey: string }> {
+      const grant = verifySignature(token);
+      const rec = await this.get(grant.sessionId);
+      if (!rec?.replayKey) throw new AppError('NOT_FOUND');
+      if (binding === undefined || !sameText(bindingHash(binding), grant.binding)) {
+        await db.transaction((tx) =>
+          appendAudit(
+            tx,
+            { actor: null, requestId: ctx.requestId },
+            {
+              action: 'recording.replay_refused',
+              targetType: 'class_session',
+              targetId: grant.sessionId,
+              institutionId: rec.institutionId,
+              data: {
+                classId: rec.classId,
+                issuedTo: grant.accountId,
+                reason: binding === undefined ? 'no_binding' : 'other_binding',
+              },
+            },
+            clock.now(),
+          ),
+        );
+        throw new AppError('REPLAY_NOT_YOURS');
+      }
+      return {
+        sessionId: grant.sessionId,
+        accountId: grant.accountId,
+        download: grant.download,
+        replayKey: rec.replayKey,
+      };
     },
   };
 }

@@ -9,7 +9,7 @@ import {
   SessionList,
   TokenPair,
 } from '@seafarer/contracts';
-import type { Core } from '@seafarer/core';
+import { AppError, type Core } from '@seafarer/core';
 import { ALL_ROLES, anonymousCtx, ctxOf } from '../plugins/access';
 
 const anyone = { roles: ALL_ROLES, allowPendingPasswordChange: true } as const;
@@ -19,11 +19,40 @@ const authRoutes: FastifyPluginAsyncTypebox<{ core: Core; loginPerMinute: number
   { core, loginPerMinute },
 ) => {
   const tags = ['auth'];
+  // TM-3: the login limit fails CLOSED. Without Redis the attempts cannot be counted, and an uncounted
+  // login is an open door to password guessing, so sign-in waits (a coded 503) until Redis is back.
+  // The other limits stay fail-open (the global limiter's skipOnError).
+  const loginLimit = app.createRateLimit({
+    max: loginPerMinute,
+    timeWindow: 60_000,
+    skipOnError: false,
+    keyGenerator: (req) => `login:${req.ip}`,
+  });
   app.post(
     '/auth/login',
     {
-      config: { access: 'public', rateLimit: { max: loginPerMinute, timeWindow: '1 minute' } },
+      config: { access: 'public', rateLimit: false },
       schema: { tags, body: LoginBody, response: { 200: TokenPair } },
+      onRequest: async (req, reply) => {
+        let limit: Awaited<ReturnType<typeof loginLimit>>;
+        try {
+          limit = await loginLimit(req);
+        } catch (err) {
+          req.log.warn({ err: (err as Error).message }, 'login refused: the attempt limit cannot be checked');
+          reply.header('retry-after', '5');
+          throw new AppError('UNAVAILABLE', {
+            message: {
+              zh: '暂时无法登录（登录次数限制无法核对），请稍后重试',
+              en: 'Sign-in is briefly unavailable (the attempt limit cannot be checked); please retry',
+            },
+            details: { retryable: true },
+          });
+        }
+        if (!limit.isAllowed && limit.isExceeded) {
+          reply.header('retry-after', String(limit.ttlInSeconds));
+          throw new AppError('RATE_LIMITED');
+        }
+      },
     },
     (req) => core.auth.login(anonymousCtx(req), req.body),
   );

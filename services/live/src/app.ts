@@ -56,6 +56,9 @@ export async function buildLiveServer(opts: {
     log,
   );
   const dbHandle = createDb(config.DATABASE_URL, { applicationName: 'seafarer-live', max: 5 });
+  // An idle connection PostgreSQL (or the network) dropped is an 'error' on the pool: without a
+  // listener node would crash the service. The next query opens a new connection.
+  dbHandle.pool.on('error', (err) => log.warn({ err }, 'a PostgreSQL connection was lost'));
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
   const pub = new Redis(config.REDIS_URL);
   const sub = pub.duplicate();
@@ -140,7 +143,6 @@ export async function buildLiveServer(opts: {
     pool,
     verifyGrant: (g) => grants.verify(g),
     liveLog: createLiveLogService({ db: dbHandle.db, clock }),
-    redis,
     log,
     maxPeersPerRouter: config.LIVE_ROUTER_MAX_PEERS,
     network: {

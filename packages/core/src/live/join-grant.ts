@@ -1,24 +1,12 @@
 import { createSigner, createVerifier } from 'fast-jwt';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { JoinGrantClaims as JoinGrantClaimsSchema, type JoinGrantClaims } from '@seafarer/contracts';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 
-export type LiveRole = 'instructor' | 'trainee' | 'class_manager' | 'observer';
-
-export interface JoinGrantClaims {
-  sub: string;
-  name: string;
-  cls: string;
-  ses: string;
-  role: LiveRole;
-  /** Silent observer (JS-16): receives, publishes nothing, invisible to trainees. */
-  hidden: boolean;
-  /** Session end, so the live service can close the room without asking the database. */
-  end: number;
-  /** JS-6: the class's scale; the room admits no more trainees than this. */
-  cap: number;
-  /** The institution, for the live service's audit events. */
-  inst: string;
-}
+// One definition of each, in contracts; the claims are checked against the schema on every verify.
+export type { LiveRole, JoinGrantClaims } from '@seafarer/contracts';
+const claimsSchema = TypeCompiler.Compile(JoinGrantClaimsSchema);
 
 const AUDIENCE = 'seafarer-live';
 export const JOIN_GRANT_TTL_SECONDS = 120;
@@ -52,11 +40,15 @@ export function createJoinGrants(key: Buffer, clock: Clock) {
       };
     },
     verify(grant: string): JoinGrantClaims {
+      let payload: unknown;
       try {
-        return verifier(grant) as JoinGrantClaims;
+        payload = verifier(grant);
       } catch {
         throw new AppError('TOKEN_INVALID');
       }
+      // Signed by us, yet checked: a grant from an older or newer API must not be half-understood.
+      if (!claimsSchema.Check(payload)) throw new AppError('TOKEN_INVALID');
+      return payload;
     },
   };
 }

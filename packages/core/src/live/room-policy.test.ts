@@ -36,10 +36,16 @@ const manager = peer('m', 'class_manager');
 const t1 = peer('t1', 'trainee');
 const t2 = peer('t2', 'trainee');
 const officer = peer('o', 'observer');
-const room = (peers: PeerView[], main: MainPicture = { source: 'camera', peerId: null }, ended = false): RoomView => ({
+const room = (
+  peers: PeerView[],
+  main: MainPicture = { source: 'camera', peerId: null },
+  ended = false,
+  removed: string[] = [],
+): RoomView => ({
   ended,
   main,
   peers: new Map(peers.map((p) => [p.id, p])),
+  removed: new Set(removed),
 });
 const fine = { ended: false, removed: false };
 const claims = (sub: string, role: LiveRole, cap = 2) => ({ sub, role, hidden: role === 'observer', cap });
@@ -67,14 +73,22 @@ describe('room policy: admission', () => {
     expect(code(decideAdmission(room([]), { ended: false, removed: true }, claims('t1', 'trainee')))).toBe(
       'FORBIDDEN',
     );
+    // This node remembers its own removals (admission while PostgreSQL is briefly away).
+    expect(code(decideAdmission(room([], undefined, false, ['t1']), fine, claims('t1', 'trainee')))).toBe(
+      'FORBIDDEN',
+    );
     expect(code(decideGrant({ ended: true, removed: false }, 'observer'))).toBe('PRECONDITION_FAILED');
     expect(code(decideGrant({ ended: false, removed: true }, 'trainee'))).toBe('FORBIDDEN');
     expect(code(decideGrant(fine, 'trainee'))).toBe('ok');
   });
 
   it('[JS-16] only an observer is hidden, and an observer always is', () => {
-    expect(code(decideAdmission(null, fine, { ...claims('i', 'instructor'), hidden: true }))).toBe('FORBIDDEN');
-    expect(code(decideAdmission(null, fine, { ...claims('o', 'observer'), hidden: false }))).toBe('FORBIDDEN');
+    expect(code(decideAdmission(null, fine, { ...claims('i', 'instructor'), hidden: true }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(code(decideAdmission(null, fine, { ...claims('o', 'observer'), hidden: false }))).toBe(
+      'FORBIDDEN',
+    );
   });
 });
 
@@ -178,7 +192,7 @@ describe('room policy: host controls and interaction', () => {
     expect(seesQuestion(manager, t1)).toBe(true);
   });
 
-  it('[JS-16] [JS-8] observers are in nobody\'s list; a network loss is a drop, a goodbye a leave', () => {
+  it("[JS-16] [JS-8] observers are in nobody's list; a network loss is a drop, a goodbye a leave", () => {
     expect(visiblePeers(r.peers.values(), t1).map((p) => p.id)).toEqual(['i', 'm', 't2']);
     expect(leaveEvent('ping timeout')).toBe('network.drop');
     expect(leaveEvent('client namespace disconnect')).toBe('leave');

@@ -28,6 +28,8 @@ export interface RoomView {
   readonly ended: boolean;
   readonly main: MainPicture;
   readonly peers: ReadonlyMap<string, PeerView>;
+  /** Removals this node made (a cache of the persisted ones, for when PostgreSQL cannot be asked). */
+  readonly removed: ReadonlySet<string>;
 }
 /** What PostgreSQL says of this session and this person (persisted, so every node agrees). */
 export interface SessionStanding {
@@ -88,11 +90,16 @@ export function decideGrant(standing: SessionStanding, role: LiveRole): Verdict 
  */
 export function decideAdmission(
   room: RoomView | null,
-  standing: SessionStanding,
+  /**
+   * Null when PostgreSQL cannot be asked right now: the grant stands in (the API refused ended
+   * sessions and removed trainees when it signed it, at most two minutes ago), with this node's memory.
+   */
+  standing: SessionStanding | null,
   c: Pick<JoinGrantClaims, 'sub' | 'role' | 'hidden' | 'cap'>,
 ): Verdict<{ replaces: boolean }> {
+  standing ??= { ended: false, removed: false };
   if (standing.ended || room?.ended) return refuse('PRECONDITION_FAILED', SESSION_ENDED_MESSAGE);
-  if (standing.removed) return refuse('FORBIDDEN', REMOVED_MESSAGE);
+  if (standing.removed || room?.removed.has(c.sub)) return refuse('FORBIDDEN', REMOVED_MESSAGE);
   // Only officers sit in unseen; nobody else may be hidden, and an observer is always hidden.
   if (c.hidden !== (c.role === 'observer')) return refuse('FORBIDDEN');
   if (c.role === 'trainee') {
@@ -174,7 +181,8 @@ export function consumerPreferences(
   kind: 'audio' | 'video',
 ): { priority: number; startLayer: number | undefined } {
   const priority = kind === 'audio' ? 255 : owner.role === 'trainee' ? 10 : 128;
-  const startLayer = kind === 'video' && owner.role === 'trainee' && viewer.role !== 'trainee' ? 0 : undefined;
+  const startLayer =
+    kind === 'video' && owner.role === 'trainee' && viewer.role !== 'trainee' ? 0 : undefined;
   return { priority, startLayer };
 }
 
@@ -210,7 +218,11 @@ export function decideMainPicture(
 }
 
 /** TM-2: the instructor or a class manager mutes anyone visible; a trainee also loses the right to speak. */
-export function decideMute(room: RoomView, actor: PeerView, targetId: string): Verdict<{ revokeMic: boolean }> {
+export function decideMute(
+  room: RoomView,
+  actor: PeerView,
+  targetId: string,
+): Verdict<{ revokeMic: boolean }> {
   if (!isTeacher(actor)) return refuse('FORBIDDEN');
   const t = visibleTarget(room, targetId);
   if (!t) return refuse('NOT_FOUND');

@@ -1,5 +1,6 @@
 import type * as Mediasoup from 'mediasoup';
-import type { MediaSource, ProducerInfo } from '@seafarer/contracts';
+import type { MainPicture, MediaSource, ProducerInfo } from '@seafarer/contracts';
+import { mayConsume } from '@seafarer/core';
 import { MEDIA_CODECS } from '../media/mediasoup';
 import type { Peer } from './peer';
 
@@ -7,10 +8,7 @@ type Worker = Mediasoup.types.Worker;
 type Router = Mediasoup.types.Router;
 type Producer = Mediasoup.types.Producer;
 
-export interface MainPicture {
-  source: 'camera' | 'screen' | 'trainee';
-  peerId: string | null;
-}
+export type { MainPicture };
 
 /** One of a room's routers and the worker it runs on. */
 export interface MediaRouter {
@@ -37,15 +35,15 @@ interface Pipe {
 
 /**
  * One live session: its routers (one, until the class outgrows it), its peers, and the main picture.
- * The room decides who may receive which stream and on which router a peer's media lives; the
- * signaling layer only asks.
+ * The room decides on which router a peer's media lives; who may receive which stream is core's
+ * room policy, which the handlers ask.
  */
 export class Room {
   readonly peers = new Map<string, Peer>();
   main: MainPicture = { source: 'camera', peerId: null };
   ended = false;
-  /** Peers removed by the instructor may not come back in this session. */
-  readonly banned = new Set<string>();
+  /** Removals made on this node (persisted first; kept here for admission while PostgreSQL is away). */
+  readonly removed = new Set<string>();
   /** [0] is the primary router: teachers and the recorder live there. */
   routers: MediaRouter[];
   private readonly pipes = new Map<string, Pipe>();
@@ -163,31 +161,9 @@ export class Room {
     await pipe.done;
   }
 
-  traineeCount(exceptId?: string): number {
-    let n = 0;
-    for (const p of this.peers.values()) if (p.role === 'trainee' && p.id !== exceptId) n++;
-    return n;
-  }
-
-  visiblePeers(viewer: Peer): Peer[] {
-    return [...this.peers.values()].filter((p) => p !== viewer && !p.hidden);
-  }
-
-  observerCount(): number {
-    return [...this.peers.values()].filter((p) => p.hidden).length;
-  }
-
-  /**
-   * Who receives what: teachers, managers and observers receive everything; trainees receive the
-   * teachers' streams, the trainee on the main picture, and the voice of a trainee allowed to speak.
-   */
+  /** Who receives what is core's rule (room-policy.ts); asked here for the room's own bookkeeping. */
   mayConsume(viewer: Peer, owner: Peer, source: MediaSource): boolean {
-    if (viewer === owner) return false;
-    if (viewer.role !== 'trainee') return true;
-    if (owner.role === 'instructor' || owner.role === 'class_manager') return true;
-    if (owner.role !== 'trainee') return false;
-    if (source === 'mic') return owner.micAllowed;
-    return this.main.source === 'trainee' && this.main.peerId === owner.id;
+    return mayConsume(this, viewer, owner, source);
   }
 
   producerInfos(viewer: Peer): ProducerInfo[] {

@@ -1,0 +1,258 @@
+import type { Server } from 'socket.io';
+import type { Logger } from 'pino';
+import type * as Mediasoup from 'mediasoup';
+import type { JoinGrantClaims, LiveEvents, MediaSource } from '@seafarer/contracts';
+import {
+  mayConsume,
+  roomClosesAt,
+  seesObservers,
+  observerCount,
+  type LiveLogService,
+  type PresenceJournal,
+} from '@seafarer/core';
+import type { WorkerPool } from '../media/worker-pool';
+import type { Peer } from './peer';
+import { Room } from './room';
+
+export interface RoomHooks {
+  onRoomCreated?(room: Room): Promise<void> | void;
+  onRoomRebuilt?(room: Room): Promise<void> | void;
+  /** Each recorded producer (the policy says whose: the instructor's, VC-2). */
+  onInstructorProducer?(
+    room: Room,
+    producer: Mediasoup.types.Producer,
+    source: MediaSource,
+  ): Promise<void> | void;
+  onRoomClosed?(room: Room): Promise<void> | void;
+}
+
+export interface RoomsDeps {
+  io: Server;
+  pool: WorkerPool;
+  liveLog: LiveLogService;
+  journal: PresenceJournal;
+  log: Logger;
+  clock: { now(): Date };
+  maxPeersPerRouter?: number;
+  hooks?: RoomHooks;
+  placement?: { release(sessionId: string): Promise<void> };
+}
+
+const sourceOf = (p: { appData: unknown }) => (p.appData as { source: MediaSource }).source;
+
+/**
+ * This node's rooms and what every handler does to them: create (serialised), tell peers things,
+ * log presence (through the retrying journal), announce and revoke streams as the policy allows,
+ * and close — by the host, by the timetable, or when the service stops. No rule is decided here.
+ */
+export function createRooms(deps: RoomsDeps) {
+  const { io, pool, liveLog, journal, log } = deps;
+  const rooms = new Map<string, Room>();
+  const creating = new Map<string, Promise<Room>>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const later = (ms: number, fn: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+    return timer;
+  };
+
+  const emitTo = <E extends keyof LiveEvents>(peer: Peer, event: E, data: LiveEvents[E]) =>
+    io.to(peer.socketId).emit(event, data);
+  const emitVisible = <E extends keyof LiveEvents>(
+    room: Room,
+    except: Peer | null,
+    event: E,
+    data: LiveEvents[E],
+  ) => {
+    for (const p of room.peers.values()) if (p !== except && p.joined) emitTo(p, event, data);
+  };
+  const tellObservers = (room: Room) => {
+    for (const t of room.peers.values())
+      if (seesObservers(t)) emitTo(t, 'observers.changed', { count: observerCount(room) });
+  };
+
+  /** JS-8: one presence-log event, stamped now, stored by the journal (retried until it is). */
+  const presence = (room: Room, peer: Peer, event: string, data?: Record<string, unknown>) => {
+    journal.append({
+      classId: room.classId,
+      sessionId: room.sessionId,
+      accountId: peer.id,
+      role: peer.role,
+      event,
+      at: deps.clock.now(),
+      ...(data && { data }),
+    });
+  };
+
+  function announceProducer(room: Room, owner: Peer, producer: Mediasoup.types.Producer) {
+    const source = sourceOf(producer);
+    for (const viewer of room.peers.values())
+      if (viewer.joined && mayConsume(room, viewer, owner, source))
+        emitTo(viewer, 'producer.new', {
+          id: producer.id,
+          peerId: owner.id,
+          kind: producer.kind,
+          source,
+          paused: producer.paused,
+        });
+  }
+
+  /** Closes consumers a viewer may no longer hold (main picture or speaking rights changed). */
+  function revokeConsumers(room: Room) {
+    for (const viewer of room.peers.values())
+      for (const consumer of viewer.consumers.values()) {
+        const found = room.findProducer(consumer.producerId);
+        if (found && !mayConsume(room, viewer, found.owner, sourceOf(found.producer))) {
+          consumer.close();
+          viewer.consumers.delete(consumer.id);
+          emitTo(viewer, 'consumer.closed', { consumerId: consumer.id });
+        }
+      }
+  }
+
+  // mediasoup-demo: room creation is serialised, so two first joiners never make two routers.
+  function roomFor(c: JoinGrantClaims): Promise<Room> {
+    const existing = rooms.get(c.ses);
+    if (existing) return Promise.resolve(existing);
+    let pending = creating.get(c.ses);
+    if (!pending) {
+      pending = (async () => {
+        const room = await Room.create(
+          pool.pick(),
+          { classId: c.cls, sessionId: c.ses, institutionId: c.inst, cap: c.cap },
+          {
+            ...(deps.maxPeersPerRouter !== undefined && { maxPeersPerRouter: deps.maxPeersPerRouter }),
+            pickWorker: (inUse) => pool.pickAvoiding(inUse),
+          },
+        );
+        rooms.set(c.ses, room);
+        // Nobody ended it? The timetable does, half an hour after the scheduled end of the session.
+        const closeIn = roomClosesAt(c) - deps.clock.now().getTime();
+        later(Math.min(Math.max(closeIn, 0), 2 ** 31 - 1), () => void closeAtTimetableEnd(room)).unref();
+        await deps.hooks?.onRoomCreated?.(room);
+        log.info({ classId: c.cls, sessionId: c.ses, workerPid: room.worker.pid }, 'room opened');
+        return room;
+      })().finally(() => creating.delete(c.ses));
+      creating.set(c.ses, pending);
+    }
+    return pending;
+  }
+
+  async function closeRoom(room: Room) {
+    if (!rooms.has(room.sessionId)) return;
+    rooms.delete(room.sessionId);
+    await deps.hooks?.onRoomClosed?.(room);
+    room.close();
+    // Its presence log is stored before the room is gone (or keeps being retried if the database is away).
+    if (!(await journal.flush()))
+      log.warn({ sessionId: room.sessionId, pending: journal.pending }, 'room closed with presence unstored');
+    await deps.placement?.release(room.sessionId);
+    log.info({ sessionId: room.sessionId }, 'room closed');
+  }
+
+  /** Everyone is told the session ended; the room closes; a moment later the last sockets are cut. */
+  async function finishEnded(room: Room, by: { id: string; name: string }) {
+    const at = deps.clock.now().toISOString();
+    for (const p of room.peers.values()) {
+      presence(room, p, 'session.ended', { by: by.id });
+      emitTo(p, 'session.ended', { by: by.name, at });
+    }
+    await closeRoom(room);
+    // Clients leave by themselves on 'session.ended'; what is still connected is closed a moment later.
+    later(1000, () => {
+      try {
+        io.in(`ses:${room.sessionId}`).disconnectSockets(true);
+      } catch (err) {
+        log.warn({ err, sessionId: room.sessionId }, 'could not disconnect the remaining sockets');
+      }
+    });
+  }
+
+  /** VC-3: the timetable's end, persisted (retried: the room closes regardless, the API's window is over). */
+  async function closeAtTimetableEnd(room: Room) {
+    if (room.ended || !rooms.has(room.sessionId)) return;
+    room.ended = true;
+    const persist = async (attempt: number): Promise<void> => {
+      try {
+        await liveLog.endSession({
+          classId: room.classId,
+          sessionId: room.sessionId,
+          institutionId: room.institutionId,
+          by: null,
+        });
+      } catch (err) {
+        log.warn({ err, sessionId: room.sessionId, attempt }, 'could not record the timetable end; retrying');
+        if (attempt < 20) later(Math.min(1000 * 2 ** attempt, 30_000), () => void persist(attempt + 1));
+      }
+    };
+    await persist(0);
+    await finishEnded(room, { id: 'timetable', name: '课表 Timetable' });
+    log.info({ sessionId: room.sessionId }, 'room closed at the end of its timetable window');
+  }
+
+  const mediaOf = (peers: Iterable<Peer>) =>
+    [...peers].map((p) => ({ p, camera: !!p.producerOf('camera'), mic: !!p.producerOf('mic') }));
+  const mediaLost = (room: Room, lost: ReturnType<typeof mediaOf>) => {
+    for (const { p, camera, mic } of lost) {
+      if (camera) presence(room, p, 'camera.off', { reason: 'worker_died' });
+      if (mic) presence(room, p, 'mic.off', { reason: 'worker_died' });
+    }
+  };
+
+  // REL-1: a dead worker's rooms move to its replacement; every client is told to join again. When
+  // only a secondary router of a room died, only its peers join again (onto a router that works).
+  pool.on('replaced', (dead, replacement) => {
+    for (const room of rooms.values()) {
+      const secondary = room.routers.slice(1).filter((r) => r.worker === dead);
+      if (room.worker !== dead) {
+        for (const { router } of secondary) {
+          const lost = mediaOf([...room.peers.values()].filter((p) => p.router === router));
+          room.dropRouter(router);
+          mediaLost(room, lost);
+          for (const { p } of lost) emitTo(p, 'room.reset', { reason: 'worker_died' });
+          log.warn(
+            { sessionId: room.sessionId, peers: lost.length },
+            'a secondary router died; its peers join again',
+          );
+        }
+        continue;
+      }
+      void (async () => {
+        const hadMedia = mediaOf(room.peers.values());
+        await room.rebuild(replacement);
+        mediaLost(room, hadMedia);
+        await deps.hooks?.onRoomRebuilt?.(room);
+        io.in(`ses:${room.sessionId}`).emit('room.reset', { reason: 'worker_died' });
+        log.warn({ sessionId: room.sessionId, workerPid: replacement.pid }, 'room rebuilt on a new worker');
+      })().catch((err: unknown) => log.error({ err, sessionId: room.sessionId }, 'room rebuild failed'));
+    }
+  });
+
+  return {
+    rooms,
+    roomFor,
+    emitTo,
+    emitVisible,
+    tellObservers,
+    presence,
+    announceProducer,
+    revokeConsumers,
+    finishEnded,
+    sourceOf,
+    /** Cuts one peer's connection (on whichever node holds the socket, through the adapter). */
+    disconnect: (peer: Peer) => io.in(peer.socketId).disconnectSockets(true),
+    /** A producer the policy says is recorded (VC-2) goes to the recorder. */
+    onRecordedProducer: (room: Room, producer: Mediasoup.types.Producer, source: MediaSource) =>
+      deps.hooks?.onInstructorProducer?.(room, producer, source),
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      for (const room of [...rooms.values()]) await closeRoom(room);
+    },
+  };
+}
+export type Rooms = ReturnType<typeof createRooms>;

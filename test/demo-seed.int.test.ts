@@ -1,0 +1,67 @@
+import { sql } from 'drizzle-orm';
+import type { ClassView, JoinGrantView } from '@seafarer/contracts';
+import { calendarDaysBetween, shanghaiDate } from '@seafarer/core';
+import { DEMO_PASSWORD, demoBanner, seedDemo } from '../services/api/src/cli/seed-demo';
+import { startTestApp, type TestApp } from './helpers/app';
+import { signIn } from './helpers/world';
+
+/**
+ * The start command's demo (services/api/src/cli/seed-demo.ts), seeded into the test database: what a
+ * newcomer who opens the printed room as instructor, trainee and officer gets from the API right now.
+ */
+describe('demo seed', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  test('[JS-11.1] [JS-11.3] the demo class is live now (filed 3+ days before, confirmed): instructor, trainee and officer are each granted the room; a second run changes nothing', async () => {
+    const seeded = await seedDemo(t.config);
+    const { live } = seeded;
+    const now = Date.now();
+
+    const manager = await signIn(t.client, 'demo.manager', DEMO_PASSWORD);
+    const view = await manager.call<ClassView>('GET', `/api/v1/classes/${live.classId}`);
+    expect(view.filingState).toBe('confirmed');
+    const running = view.current.sessions.find((s) => s.id === live.now.id)!;
+    expect(Date.parse(running.startsAt)).toBeLessThanOrEqual(now);
+    expect(Date.parse(running.endsAt)).toBeGreaterThan(now + 3600_000);
+    expect(view.current.sessions.some((s) => s.date === shanghaiDate(new Date(now + 86_400_000)))).toBe(true);
+    // Filed as history, by the rule: three calendar days (China time) before the first session at least.
+    const filedOn = shanghaiDate(new Date(view.current.filedAt!));
+    expect(calendarDaysBetween(filedOn, view.current.firstSessionDate)).toBeGreaterThanOrEqual(3);
+    expect(Date.parse(view.current.reviewedAt!)).toBeLessThan(now - 86_400_000);
+
+    const roles: Record<string, string> = {
+      'demo.instructor': 'instructor',
+      [live.trainee]: 'trainee',
+      'demo.officer': 'observer',
+    };
+    for (const [username, role] of Object.entries(roles)) {
+      const who = await signIn(t.client, username, DEMO_PASSWORD);
+      const grant = await who.call<JoinGrantView>(
+        'POST',
+        `/api/v1/classes/${live.classId}/sessions/${live.now.id}/join-grant`,
+      );
+      expect(grant.liveRole).toBe(role);
+    }
+    const banner = demoBanner(seeded, `${t.baseUrl}/app`);
+    expect(banner).toContain(`${t.baseUrl}/app/room.html?class=${live.classId}&session=${live.now.id}`);
+    expect(banner).toContain(live.trainee);
+
+    // A second run adds nothing to the demo institution's audit trail (so nothing was written).
+    const count = async () =>
+      Number(
+        (
+          await t.app.core.db.execute<{ n: string }>(
+            sql`select count(*) as n from audit_events where institution_id = ${view.institutionId}`,
+          )
+        ).rows[0]!.n,
+      );
+    const before = await count();
+    const again = await seedDemo(t.config);
+    expect(again.live).toEqual(live);
+    expect(await count()).toBe(before);
+  });
+});

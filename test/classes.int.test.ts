@@ -2,6 +2,7 @@ import { ApiError } from '@seafarer/sdk';
 import type { ClassView, PlanBody } from '@seafarer/contracts';
 import { createJobWorker } from '@seafarer/queue';
 import { startTestApp, type TestApp } from './helpers/app';
+import { openJobQueue } from './helpers/queue';
 import { china, movableClock } from './helpers/clock';
 import { addDays, chinaDate, createWorld, planFor, type World } from './helpers/world';
 
@@ -228,7 +229,10 @@ describe('filing with the authority', () => {
   it('[JS-11.1] [TM-1] a BullMQ delayed job reminds the class managers on the last filing day, only while the plan is unfiled', async () => {
     const first = chinaDate(9);
     const c = await createClass(planFor(w.instructorId, managerId, first));
-    const job = await t.app.core.jobs.queue.getJob(`filing-reminder_${c.current.id}`);
+    // The reminder went to the outbox with the draft; the worker's relay puts it in BullMQ (REL-2).
+    const jobs = openJobQueue(t.app.core.db, t.config);
+    await jobs.relayAll();
+    const job = await jobs.queue.getJob(`filing-reminder_${c.current.id}`);
     expect(job?.name).toBe('filing.deadline-reminder');
     const due = china(addDays(first, -3), '09:00:00').getTime();
     expect(Math.abs(job!.timestamp + job!.opts.delay! - due)).toBeLessThan(60_000);
@@ -252,6 +256,7 @@ describe('filing with the authority', () => {
       expect(await done).toEqual({ reminded: 1 });
     } finally {
       await worker.close();
+      await jobs.close();
     }
     const inbox = await w.as.manager.call<{
       items: Array<{ kind: string; title: { zh: string }; data: { classId: string } }>;

@@ -174,13 +174,15 @@ describe('outbound notifications', () => {
     await w.as.officer.call('POST', `/api/v1/classes/${c.id}/plan/review`, { body: { decision: 'confirm' } });
 
     const first = c.current.sessions[0]!;
-    const job = await t.app.core.jobs.queue.getJob(`session-reminder_${first.id}`);
+    // Written to the outbox by the confirmation; the worker's relay puts them in BullMQ (REL-2).
+    const queue = worker.producer.queue;
+    const job = await until(() => queue.getJob(`session-reminder_${first.id}`));
     expect(job?.name).toBe('session.reminder');
     expect(
       Math.abs(job!.timestamp + job!.opts.delay! - (Date.parse(first.startsAt) - 3600_000)),
     ).toBeLessThan(60_000);
     for (const s of c.current.sessions)
-      expect(await t.app.core.jobs.queue.getJob(`session-reminder_${s.id}`)).toBeTruthy();
+      expect(await until(() => queue.getJob(`session-reminder_${s.id}`))).toBeTruthy();
 
     await job!.promote();
     const trainee = await signIn(t.client, slips.issued[0]!.username, slips.issued[0]!.oneTimePassword);

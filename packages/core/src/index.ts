@@ -10,7 +10,7 @@ import { createLiveAccessService } from './live/live-access.service';
 import { createLiveLogService } from './live/live-log.service';
 import { createRecordingService } from './live/recording.service';
 import { createNotificationService } from './notify/notifications.service';
-import type { JobQueue } from './shared/jobs';
+import { createJobOutbox, type JobsDep } from './shared/jobs';
 import { createDiskEvidenceStore, type EvidenceStore } from './identity/evidence-store';
 import { httpFaceMatch, manualReview, type FaceMatchProvider } from './identity/face-match';
 import { createIdentityService } from './identity/identity.service';
@@ -36,7 +36,14 @@ export * from './institution/online-eligibility';
 export * from './people/instructor-rules';
 export * as filing from './filing';
 export { buildRosterTemplate, computeCheckDigit, MAX_FILE_BYTES as MAX_UPLOAD_BYTES } from './roster';
-export type { JobQueue } from './shared/jobs';
+export {
+  createJobOutbox,
+  relayOutboxBatch,
+  type JobOutbox,
+  type JobsDep,
+  type PublishJob,
+  type RelayBatchResult,
+} from './shared/jobs';
 export {
   createOutboundDelivery,
   webhookChannel,
@@ -71,21 +78,22 @@ export interface CoreSettings {
   REFRESH_TOKEN_TTL_SECONDS: number;
   LOGIN_MAX_FAILURES: number;
   LOGIN_LOCK_MINUTES: number;
+  /** The job queue's Redis prefix; the outbox rows are written for it. */
+  QUEUE_PREFIX: string;
 }
 
 /** createCore from the validated configuration (api, worker and CLIs all wire it this way). */
 export function createCoreFromConfig(
   db: Db,
   config: CoreSettings,
-  jobs: JobQueue,
   clock: Clock = systemClock,
-  extra: Pick<CoreDeps, 'locateLiveNode'> = {},
+  extra: Partial<Pick<CoreDeps, 'locateLiveNode' | 'jobs'>> = {},
 ) {
   return createCore({
     ...extra,
     db,
     clock,
-    jobs,
+    jobs: extra.jobs ?? createJobOutbox({ clock, queue: config.QUEUE_PREFIX }),
     piiKey: config.PII_KEY,
     evidenceStore: createDiskEvidenceStore(config.STORAGE_DIR),
     liveUrl: config.LIVE_PUBLIC_URL,
@@ -105,7 +113,8 @@ export function createCoreFromConfig(
 export interface CoreDeps {
   db: Db;
   clock: Clock;
-  jobs: JobQueue;
+  /** REL-2: where use-cases write their jobs (the outbox table, relayed by the worker); a fake in tests. */
+  jobs: JobsDep;
   evidenceStore: EvidenceStore;
   faceMatch: FaceMatchProvider;
   /** Public URL of the live service's signaling, handed out with join grants. */

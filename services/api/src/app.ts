@@ -20,7 +20,7 @@ import {
   type Core,
 } from '@seafarer/core';
 import { createDb } from '@seafarer/db';
-import { createJobQueue, type JobQueueAdapter } from '@seafarer/queue';
+import { createRedisWatch } from '@seafarer/queue';
 import { WEB_PUBLIC_DIR } from '@seafarer/web';
 import { createValidatorCompiler } from './plugins/validation';
 import errorHandling from './plugins/errors';
@@ -46,7 +46,7 @@ export interface BuildOptions {
   rateLimitNamespace?: string;
 }
 
-export type App = FastifyInstance & { core: Core & { jobs: JobQueueAdapter } };
+export type App = FastifyInstance & { core: Core };
 
 /**
  * SEC-3 / TM-4: the request log never holds a credential — not the replay token in `/replay/:token`,
@@ -94,15 +94,22 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.removeContentTypeParser('text/plain');
 
   const dbHandle = createDb(config.DATABASE_URL, { applicationName: 'seafarer-api' });
-  const redis = new Redis(config.REDIS_URL, {
-    lazyConnect: false,
-    maxRetriesPerRequest: 2,
-    enableOfflineQueue: true,
-  });
-  const jobs = createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  // REL-2: an outage is logged once when it starts and once when it ends; a command waits at most two
+  // reconnection attempts (a second apart at most), then fails as SERVICE_UNAVAILABLE. Jobs never go
+  // through Redis here: use-cases write them to the outbox, the worker relays them.
+  const redisWatch = createRedisWatch(app.log);
+  const redis = redisWatch.client(
+    new Redis(config.REDIS_URL, {
+      lazyConnect: false,
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+    }),
+    'api',
+  );
   const liveOrigins = liveNodeOrigins(config);
   // Join grants point at the live node hosting the session (room → node map written by the live nodes).
-  const core = createCoreFromConfig(dbHandle.db, config, jobs, opts.clock ?? systemClock, {
+  const core = createCoreFromConfig(dbHandle.db, config, opts.clock ?? systemClock, {
     locateLiveNode: createLiveNodeLocator({
       store: redis,
       prefix: config.QUEUE_PREFIX,
@@ -111,7 +118,6 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   });
   app.decorate('core', core);
   app.addHook('onClose', async () => {
-    await jobs.close();
     await dbHandle.close();
     redis.disconnect();
   });

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '@seafarer/config';
 import path from 'node:path';
 import {
+  createJobOutbox,
   createJoinGrants,
   createLiveLogService,
   createRecordingService,
@@ -16,7 +17,8 @@ import {
   systemClock,
   type Clock,
 } from '@seafarer/core';
-import { createJobQueue } from '@seafarer/queue';
+import { checkReadiness, createRedisWatch, pingRedis } from '@seafarer/queue';
+import { sql } from 'drizzle-orm';
 import { SessionRecorder } from './recording/session-recorder';
 import type { Room } from './room/room';
 import { createDb } from '@seafarer/db';
@@ -59,21 +61,42 @@ export async function buildLiveServer(opts: {
   // An idle connection PostgreSQL (or the network) dropped is an 'error' on the pool: without a
   // listener node would crash the service. The next query opens a new connection.
   dbHandle.pool.on('error', (err) => log.warn({ err }, 'a PostgreSQL connection was lost'));
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
-  const pub = new Redis(config.REDIS_URL);
-  const sub = pub.duplicate();
+  // REL-2: every Redis connection (room → node map, socket.io adapter pub/sub) has an error listener;
+  // an outage is logged once when it starts and once when it ends, not per reconnection attempt.
+  const redisWatch = createRedisWatch(log);
+  const retryStrategy = (attempt: number) => Math.min(attempt * 100, 1000);
+  const redis = redisWatch.client(
+    new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, retryStrategy }),
+    'node-directory',
+  );
+  const pub = redisWatch.client(new Redis(config.REDIS_URL, { retryStrategy }), 'adapter-pub');
+  const sub = redisWatch.client(pub.duplicate(), 'adapter-sub');
 
   const server = http.createServer((req, res) => {
-    const ready = req.url === '/readyz' ? pool.all.every((w) => !w.closed) : true;
     if (req.url === '/healthz' || req.url === '/readyz') {
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          status: ready ? 'ok' : 'degraded',
-          service: 'live',
-          workers: pool.all.map((w) => ({ pid: w.pid, closed: w.closed })),
-        }),
-      );
+      void (async () => {
+        const workers = pool.all.map((w) => ({ pid: w.pid, closed: w.closed }));
+        let ok = true;
+        let checks = {};
+        if (req.url === '/readyz') {
+          // Red while a mediasoup worker is down, or PostgreSQL or Redis does not answer; green after.
+          const r = await checkReadiness({
+            postgres: () => dbHandle.db.execute(sql`select 1`),
+            redis: () => pingRedis(redis),
+            adapter: async () => {
+              await pingRedis(pub);
+              if (sub.status !== 'ready') throw new Error(`Redis connection is ${sub.status}`);
+            },
+            mediasoup: async () => {
+              if (workers.some((w) => w.closed)) throw new Error('a mediasoup worker is down');
+            },
+          });
+          ok = r.ok;
+          checks = r.body.checks;
+        }
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', service: 'live', workers, checks }));
+      })();
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });
@@ -92,7 +115,8 @@ export async function buildLiveServer(opts: {
   // signed with another key derived from the same master secret).
   const keys = signingKeys(config.JWT_SECRET);
   const grants = createJoinGrants(keys.joinGrant, clock);
-  const jobs = createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  // REL-2: the post-processing job is written to the outbox with the manifest (the worker relays it).
+  const jobs = createJobOutbox({ clock, queue: config.QUEUE_PREFIX });
   const recordingStore = createRecordingService({ db: dbHandle.db, clock, jobs, key: keys.replayUrl });
   // JS-8 / VC-2: every room is recorded from its first instructor track to its close; nobody can pause it.
   const recorders = new Map<Room, SessionRecorder>();
@@ -176,7 +200,6 @@ export async function buildLiveServer(opts: {
       await directory.close();
       await new Promise<void>((r) => io.close(() => r()));
       pool.close();
-      await jobs.close();
       redis.disconnect();
       pub.disconnect();
       sub.disconnect();

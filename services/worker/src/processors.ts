@@ -1,11 +1,15 @@
 import type { Logger } from 'pino';
-import type { Core, OutboundDelivery } from '@seafarer/core';
-import { createJobWorker, type QueueOptions } from '@seafarer/queue';
+import { systemClock, type Clock, type Core, type OutboundDelivery } from '@seafarer/core';
+import { createJobQueue, createJobWorker, type QueueOptions } from '@seafarer/queue';
+import { startOutboxRelay } from './outbox-relay';
 import { verifyAuditChainJob } from './jobs/verify-audit-chain';
 import { filingDeadlineReminderJob } from './jobs/filing-deadline-reminder';
 import { recordingPostprocessJob } from './jobs/recording-postprocess';
 
-/** Wires every job name to its use-case (tests start the same processors against their own queue). */
+/**
+ * Wires every job name to its use-case and runs the outbox relay that feeds them (REL-2); tests start
+ * the same processors against their own queue.
+ */
 export function startProcessors(deps: {
   core: Core;
   delivery: OutboundDelivery;
@@ -13,6 +17,8 @@ export function startProcessors(deps: {
   /** STORAGE_DIR: where the live service writes recordings. */
   storageDir: string;
   queue: QueueOptions;
+  /** The relay's clock (BullMQ delays are real time); the system clock unless a test moves it. */
+  relayClock?: Clock;
 }) {
   const { core, delivery, log } = deps;
   const worker = createJobWorker(deps.queue, {
@@ -31,5 +37,24 @@ export function startProcessors(deps: {
       ),
   });
   worker.on('failed', (job, err) => log.error({ jobId: job?.id, name: job?.name, err }, 'job failed'));
-  return worker;
+  const producer = createJobQueue(deps.queue);
+  const relay = startOutboxRelay({
+    db: core.db,
+    clock: deps.relayClock ?? systemClock,
+    queue: deps.queue.prefix,
+    publish: (name, payload, o) => producer.publish(name, payload, o),
+    log,
+  });
+  return {
+    worker,
+    relay,
+    /** The queue the relay publishes to (the nightly scheduler is set on it too). */
+    producer,
+    isRunning: () => worker.isRunning(),
+    async close() {
+      await relay.close();
+      await worker.close();
+      await producer.close();
+    },
+  };
 }

@@ -20,7 +20,7 @@ import { instructorQualificationOf } from '../people/people.repo';
 import type { Clock } from '../shared/clock';
 import type { Actor, Ctx } from '../shared/context';
 import { AppError } from '../shared/errors';
-import type { JobQueue } from '../shared/jobs';
+import type { JobsDep } from '../shared/jobs';
 import { auditedWrite } from '../shared/tx';
 import { filingStateOf, toClassView, toVersionView, type StoredPlan } from './class-view';
 import * as repo from './classes.repo';
@@ -35,7 +35,7 @@ export const SESSION_REMINDER_MINUTES = 60;
 export function createClassService(deps: {
   db: Db;
   clock: Clock;
-  jobs: JobQueue;
+  jobs: JobsDep;
   institutions: InstitutionService;
   notifications: NotificationService;
 }) {
@@ -163,25 +163,29 @@ export function createClassService(deps: {
     );
   }
 
-  /** Schedules the deadline reminder for a draft version (a BullMQ delayed job, keyed by the version). */
-  async function scheduleFilingReminder(classId: string, versionId: string, firstDate: string) {
-    const at = sessionInstant(latestPlanFilingDate(firstDate), REMINDER_HHMM);
+  /**
+   * Schedules the deadline reminder for a draft version (a delayed job keyed by the version), in the
+   * transaction that wrote the draft (REL-2: the outbox).
+   */
+  async function scheduleFilingReminder(tx: Tx, classId: string, versionId: string, firstDate: string) {
+    const runAt = sessionInstant(latestPlanFilingDate(firstDate), REMINDER_HHMM);
     await jobs.enqueue(
+      tx,
       'filing.deadline-reminder',
       { classId, versionId },
-      { jobId: `filing-reminder:${versionId}`, delayMs: Math.max(0, at.getTime() - clock.now().getTime()) },
+      { jobId: `filing-reminder:${versionId}`, runAt },
     );
   }
 
-  /** TM-1: a reminder job per session of the confirmed plan, an hour before it starts. */
-  async function scheduleSessionReminders(classId: string) {
-    const c = (await repo.findClass(db, classId))!;
-    for (const s of await repo.listSessions(db, c.confirmedVersionId!)) {
-      const due = s.startsAt.getTime() - SESSION_REMINDER_MINUTES * 60_000;
+  /** TM-1: a reminder job per session of the confirmed version, an hour before it starts (in `tx`). */
+  async function scheduleSessionReminders(tx: Tx, classId: string, versionId: string) {
+    for (const s of await repo.listSessions(tx, versionId)) {
+      const runAt = new Date(s.startsAt.getTime() - SESSION_REMINDER_MINUTES * 60_000);
       await jobs.enqueue(
+        tx,
         'session.reminder',
         { classId, sessionId: s.id },
-        { jobId: `session-reminder:${s.id}`, delayMs: Math.max(0, due - clock.now().getTime()) },
+        { jobId: `session-reminder:${s.id}`, runAt },
       );
     }
   }
@@ -256,8 +260,9 @@ export function createClassService(deps: {
         });
         await writeVersionSessions(tx, c.id, v.id, checked.sessions);
         await repo.updateClass(tx, c.id, { currentVersionId: v.id });
+        await scheduleFilingReminder(tx, c.id, v.id, checked.firstDate);
         return {
-          result: { classId: c.id, versionId: v.id, firstDate: checked.firstDate },
+          result: { classId: c.id, versionId: v.id },
           audit: {
             action: 'class.created',
             targetType: 'class',
@@ -273,7 +278,6 @@ export function createClassService(deps: {
           },
         };
       });
-      await scheduleFilingReminder(created.classId, created.versionId, created.firstDate);
       return loadView(created.classId);
     },
 
@@ -305,8 +309,9 @@ export function createClassService(deps: {
           await repo.updateVersion(tx, current.id, content);
           await repo.deleteSessionsOf(tx, current.id);
           await writeVersionSessions(tx, classId, current.id, checked.sessions);
+          await scheduleFilingReminder(tx, classId, current.id, checked.firstDate);
           return {
-            result: { versionId: current.id, firstDate: checked.firstDate },
+            result: { versionId: current.id },
             audit: {
               action: 'class.plan_edited',
               targetType: 'class',
@@ -332,8 +337,9 @@ export function createClassService(deps: {
           currentVersionId: v.id,
           ...(wasConfirmed && { confirmedVersionId: null }),
         });
+        await scheduleFilingReminder(tx, classId, v.id, checked.firstDate);
         return {
-          result: { versionId: v.id, firstDate: checked.firstDate },
+          result: { versionId: v.id },
           audit: {
             action: 'class.plan_amended',
             targetType: 'class',
@@ -348,7 +354,6 @@ export function createClassService(deps: {
           },
         };
       });
-      await scheduleFilingReminder(classId, out.versionId, out.firstDate);
       return loadView(classId);
     },
 
@@ -392,7 +397,7 @@ export function createClassService(deps: {
           message: { zh: '退回须说明理由', en: 'A rejection needs a reason' },
           details: { field: 'reason' },
         });
-      const notified = await write(ctx, async (tx) => {
+      await write(ctx, async (tx) => {
         const c = await repo.findClassForUpdate(tx, classId);
         if (!c) throw new AppError('NOT_FOUND');
         const v = (await repo.findVersion(tx, c.currentVersionId!))!;
@@ -405,9 +410,13 @@ export function createClassService(deps: {
           reviewedBy: ctx.actor.accountId,
           reviewReason: body.reason ?? null,
         });
-        if (status === 'confirmed') await repo.updateClass(tx, classId, { confirmedVersionId: v.id });
+        if (status === 'confirmed') {
+          await repo.updateClass(tx, classId, { confirmedVersionId: v.id });
+          // REL-2: the reminders are scheduled by the very commit that confirms the class.
+          await scheduleSessionReminders(tx, classId, v.id);
+        }
         const plan = v.plan as StoredPlan;
-        const ids = await notifications.notify(
+        await notifications.notify(
           tx,
           plan.managers.map((m) => m.accountId),
           {
@@ -425,7 +434,7 @@ export function createClassService(deps: {
           },
         );
         return {
-          result: ids,
+          result: null,
           audit: {
             action: `class.plan_${status}`,
             targetType: 'class',
@@ -435,8 +444,6 @@ export function createClassService(deps: {
           },
         };
       });
-      await notifications.dispatch(notified);
-      if (body.decision === 'confirm') await scheduleSessionReminders(classId);
       return loadView(classId);
     },
 
@@ -470,7 +477,6 @@ export function createClassService(deps: {
           },
         );
       });
-      await notifications.dispatch(ids);
       return { reminded: ids.length };
     },
 
@@ -535,7 +541,6 @@ export function createClassService(deps: {
           },
         );
       });
-      await notifications.dispatch(ids);
       return { reminded: ids.length };
     },
   };

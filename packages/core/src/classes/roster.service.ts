@@ -240,7 +240,6 @@ export function createRosterService(deps: {
           },
         };
       });
-      await notifications.dispatch(out.notificationIds);
       return {
         issued: out.issued,
         alreadyHadAccount: out.alreadyHadAccount,

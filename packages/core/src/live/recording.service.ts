@@ -7,7 +7,7 @@ import * as classes from '../classes/classes.repo';
 import type { Clock } from '../shared/clock';
 import type { Actor, Ctx } from '../shared/context';
 import { AppError } from '../shared/errors';
-import type { JobQueue } from '../shared/jobs';
+import type { JobsDep } from '../shared/jobs';
 
 export const REPLAY_URL_TTL_SECONDS = 300;
 
@@ -32,7 +32,7 @@ const sameText = (a: string, b: string) => {
  * hash is in the signed token, so a copied link plays nowhere else.
  * `key` is the replay-URL key (`signingKeys(JWT_SECRET).replayUrl`, SEC-3).
  */
-export function createRecordingService(deps: { db: Db; clock: Clock; jobs: JobQueue; key: Buffer }) {
+export function createRecordingService(deps: { db: Db; clock: Clock; jobs: JobsDep; key: Buffer }) {
   const { db, clock, jobs } = deps;
   const sign = (payload: string) => createHmac('sha256', deps.key).update(payload).digest('base64url');
 
@@ -57,25 +57,29 @@ export function createRecordingService(deps: { db: Db; clock: Clock; jobs: JobQu
   return {
     /** Called by the live service when a session's recording stops; queues the replay file's making. */
     async saveManifest(m: RecordingManifest, ids: { classId: string; institutionId: string }) {
-      await db
-        .insert(recordings)
-        .values({
-          sessionId: m.sessionId,
-          classId: ids.classId,
-          institutionId: ids.institutionId,
-          status: 'processing',
-          manifest: m,
-          updatedAt: clock.now(),
-        })
-        .onConflictDoUpdate({
-          target: recordings.sessionId,
-          set: { manifest: m, status: 'processing', updatedAt: clock.now() },
-        });
-      await jobs.enqueue(
-        'recording.postprocess',
-        { sessionId: m.sessionId },
-        { jobId: `recording-postprocess:${m.sessionId}:${m.segments.length}` },
-      );
+      // REL-2: the manifest and its post-processing job commit together.
+      await db.transaction(async (tx) => {
+        await tx
+          .insert(recordings)
+          .values({
+            sessionId: m.sessionId,
+            classId: ids.classId,
+            institutionId: ids.institutionId,
+            status: 'processing',
+            manifest: m,
+            updatedAt: clock.now(),
+          })
+          .onConflictDoUpdate({
+            target: recordings.sessionId,
+            set: { manifest: m, status: 'processing', updatedAt: clock.now() },
+          });
+        await jobs.enqueue(
+          tx,
+          'recording.postprocess',
+          { sessionId: m.sessionId },
+          { jobId: `recording-postprocess:${m.sessionId}:${m.segments.length}` },
+        );
+      });
     },
 
     async get(sessionId: string) {

@@ -1,9 +1,9 @@
 import type { LocalizedText, NotificationView } from '@seafarer/contracts';
-import type { Db, DbOrTx } from '@seafarer/db';
+import type { Db, Tx } from '@seafarer/db';
 import type { Clock } from '../shared/clock';
 import type { Actor, Ctx } from '../shared/context';
 import { AppError } from '../shared/errors';
-import type { JobQueue } from '../shared/jobs';
+import type { JobsDep } from '../shared/jobs';
 import * as repo from './notifications.repo';
 
 export interface NewNotification {
@@ -16,11 +16,14 @@ export interface NewNotification {
 }
 
 /** In-app notification centre; each new notification is also queued for the configured outbound channels. */
-export function createNotificationService(deps: { db: Db; clock: Clock; jobs: JobQueue }) {
+export function createNotificationService(deps: { db: Db; clock: Clock; jobs: JobsDep }) {
   const { db, clock, jobs } = deps;
   return {
-    /** Stores notifications (inside the caller's transaction when given) and returns their ids. */
-    async notify(tx: DbOrTx, accountIds: string[], n: NewNotification): Promise<string[]> {
+    /**
+     * Stores notifications in the caller's transaction and returns their ids; their outbound delivery
+     * is queued in the same transaction (REL-2: no notification is stored without its delivery job).
+     */
+    async notify(tx: Tx, accountIds: string[], n: NewNotification): Promise<string[]> {
       const rows = await repo.insertNotifications(
         tx,
         [...new Set(accountIds)].map((accountId) => ({
@@ -35,17 +38,14 @@ export function createNotificationService(deps: { db: Db; clock: Clock; jobs: Jo
           createdAt: clock.now(),
         })),
       );
-      return rows.map((r) => r.id);
-    },
-
-    /** Queues outbound delivery after the transaction that stored the notifications has committed. */
-    async dispatch(ids: string[]): Promise<void> {
-      for (const notificationId of ids)
+      for (const { id: notificationId } of rows)
         await jobs.enqueue(
+          tx,
           'notification.deliver',
           { notificationId },
           { jobId: `deliver:${notificationId}` },
         );
+      return rows.map((r) => r.id);
     },
 
     async list(

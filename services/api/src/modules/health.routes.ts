@@ -2,17 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'drizzle-orm';
 import { Health, Readiness } from '@seafarer/contracts';
 import type { Core } from '@seafarer/core';
+import { checkReadiness, pingRedis } from '@seafarer/queue';
 import type { Redis } from 'ioredis';
-
-async function timed(check: () => Promise<unknown>) {
-  const start = performance.now();
-  try {
-    await check();
-    return { ok: true, ms: Math.round((performance.now() - start) * 10) / 10 };
-  } catch (e) {
-    return { ok: false, ms: Math.round((performance.now() - start) * 10) / 10, error: (e as Error).message };
-  }
-}
 
 const healthRoutes: FastifyPluginAsyncTypebox<{ core: Core; redis: Redis }> = async (
   app,
@@ -28,14 +19,12 @@ const healthRoutes: FastifyPluginAsyncTypebox<{ core: Core; redis: Redis }> = as
     '/readyz',
     { config: { access: 'public' }, schema: { tags: ['ops'], response: { 200: Readiness, 503: Readiness } } },
     async (_req, reply) => {
-      const [postgres, redisCheck] = await Promise.all([
-        timed(() => core.db.execute(sql`select 1`)),
-        timed(() => redis.ping()),
-      ]);
-      const ok = postgres.ok && redisCheck.ok;
-      return reply
-        .status(ok ? 200 : 503)
-        .send({ status: ok ? 'ok' : 'degraded', checks: { postgres, redis: redisCheck } });
+      // REL-2: red while PostgreSQL or Redis does not answer (within a bound), green once both do.
+      const r = await checkReadiness({
+        postgres: () => core.db.execute(sql`select 1`),
+        redis: () => pingRedis(redis),
+      });
+      return reply.status(r.ok ? 200 : 503).send(r.body);
     },
   );
 };

@@ -67,11 +67,22 @@ export class NodeDirectory {
   /** Registers this node (once it is reachable) and keeps it and its rooms alive until close(). */
   async start(): Promise<void> {
     await this.heartbeat();
+    // While Redis is away every beat fails: say so when it starts failing and when it works again.
+    let failing = false;
     this.timer = setInterval(
       () => {
         this.beat = this.beat
           .then(() => this.heartbeat())
-          .catch((err: unknown) => this.opts.log.warn({ err }, 'live node heartbeat failed'));
+          .then(
+            () => {
+              if (failing) this.opts.log.info({}, 'live node heartbeat works again');
+              failing = false;
+            },
+            (err: unknown) => {
+              if (!failing) this.opts.log.warn({ err }, 'live node heartbeat failing');
+              failing = true;
+            },
+          );
       },
       Math.max(Math.floor(this.opts.ttlMs / 3), 100),
     );

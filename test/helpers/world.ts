@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { ClassView, PlanBody } from '@seafarer/contracts';
+import { liveInteractions, livePresenceEvents, recordings } from '@seafarer/db';
 import type { Client } from '@seafarer/sdk';
 import type { TestApp } from './app';
 import { jpeg, png } from './images';
@@ -209,8 +212,12 @@ export async function createWorld(
 
 export interface IdentityFixture {
   classId: string;
+  /** The first session of that class's plan. */
+  sessionId: string;
   entryId: string;
   traineeAccountId: string;
+  /** Signs in with NEW_PASSWORD (the one-time password was changed at the first sign-in). */
+  traineeUsername: string;
   trainee: Client;
   idPhotoId: string;
   verificationId: string;
@@ -270,11 +277,78 @@ export async function addIdentityFixture(t: TestApp, w: World, seq = 1): Promise
   );
   return {
     classId: klass.id,
+    sessionId: klass.current.sessions[0]!.id,
     entryId: entry!.id,
     traineeAccountId: me.accountId,
+    traineeUsername: slips.issued[0]!.username,
     trainee,
     idPhotoId: idPhoto.id,
     verificationId: v.id,
     stillId: v.stillEvidenceId,
   };
+}
+
+export interface LiveRecordsFixture {
+  sessionId: string;
+  /** Text of the chat line and of the question, unique to this fixture (a leak of either is visible). */
+  chatText: string;
+  questionText: string;
+  /** The replay file's content, unique to this fixture. */
+  replayMarker: string;
+}
+
+/**
+ * What a taught session leaves behind, for `f`'s class and session: a presence log (the trainee and the
+ * instructor present for 40 minutes), a chat line, a question and a raised hand, and a ready replay
+ * file. Written through the database handle as the live service and the worker write them, so tests
+ * about who may read them need no live room.
+ */
+export async function addLiveRecordsFixture(
+  t: TestApp,
+  w: World,
+  f: IdentityFixture,
+): Promise<LiveRecordsFixture> {
+  const db = t.app.core.db;
+  const tag = `${w.code}-${uniq()}`;
+  const at = (min: number) => new Date(Date.now() - 3600_000 + min * 60_000);
+  const base = { classId: f.classId, sessionId: f.sessionId };
+  const people = [
+    { accountId: w.instructorId, role: 'instructor' },
+    { accountId: f.traineeAccountId, role: 'trainee' },
+  ];
+  await db
+    .insert(livePresenceEvents)
+    .values(
+      people.flatMap((p) =>
+        ['join', 'camera.on', 'mic.on', 'leave'].map((event, i) => ({
+          ...base,
+          ...p,
+          event,
+          at: at(i < 3 ? i : 42),
+          data: {},
+        })),
+      ),
+    );
+  const chatText = `chat-${tag}`;
+  const questionText = `question-${tag}`;
+  await db.insert(liveInteractions).values([
+    { ...base, accountId: f.traineeAccountId, kind: 'chat', text: chatText, at: at(5) },
+    { ...base, accountId: f.traineeAccountId, kind: 'question', text: questionText, at: at(6) },
+    { ...base, accountId: f.traineeAccountId, kind: 'hand', text: null, at: at(7) },
+  ]);
+  const replayMarker = `replay-${tag}`;
+  const replayKey = `replays/${f.sessionId}.webm`;
+  await mkdir(path.join(t.config.STORAGE_DIR, 'replays'), { recursive: true });
+  await writeFile(path.join(t.config.STORAGE_DIR, replayKey), replayMarker);
+  await db.insert(recordings).values({
+    ...base,
+    institutionId: w.institutionId,
+    status: 'ready',
+    manifest: { sessionId: f.sessionId, segments: [] },
+    replayKey,
+    replaySha256: '0'.repeat(64),
+    replayBytes: replayMarker.length,
+    replayDurationS: 2400,
+  });
+  return { sessionId: f.sessionId, chatText, questionText, replayMarker };
 }

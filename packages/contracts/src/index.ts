@@ -10,3 +10,5 @@ export * from './roster';
 export * from './identity';
 export * from './jobs';
 export * from './live';
+export * from './live-http';
+export * from './files';

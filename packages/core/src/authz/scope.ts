@@ -1,7 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import {
   accounts,
   classes,
+  classPlanVersions,
+  classSessions,
   evidenceFiles,
   identityVerifications,
   institutions,
@@ -11,16 +13,17 @@ import {
   trainingItems,
   type DbOrTx,
 } from '@seafarer/db';
-import { and } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Role } from '@seafarer/contracts';
 import type { Actor } from '../shared/context';
 import { AppError } from '../shared/errors';
 
 /**
- * SEC-1: every route declares which roles may call it and which kind of resource its path names.
- * The resource is resolved to its owning institution (and that institution's jurisdiction), and the
- * actor must cover it. This file is the only place those decisions are made.
+ * SEC-1: every route declares which roles may call it and, for every one of its path parameters, the
+ * kind of resource it names. Each is resolved to its owning institution (and that institution's
+ * jurisdiction) and must be within the actor's scope; each must also belong to the resource named
+ * before it in the path (a session to its class, an entry to its class, …). This file is the only
+ * place those decisions are made.
  */
 export const SCOPE_KINDS = [
   'institution',
@@ -28,16 +31,44 @@ export const SCOPE_KINDS = [
   'trainingItem',
   'staffAccount',
   'class',
+  'planVersion',
+  'session',
   'rosterEntry',
   'verification',
   'evidence',
 ] as const;
 export type ScopeKind = (typeof SCOPE_KINDS)[number];
 
+/**
+ * What each kind belongs to, as read from the database: a resource may follow any of these in a path.
+ * (A session belongs to its class and to the plan version it is a row of; a verification to its entry
+ * and class; …)
+ */
+export const PARENT_KINDS: Readonly<Record<ScopeKind, readonly ScopeKind[]>> = {
+  institution: [],
+  licence: ['institution'],
+  trainingItem: ['licence', 'institution'],
+  staffAccount: ['institution'],
+  class: ['trainingItem', 'institution'],
+  planVersion: ['class', 'institution'],
+  session: ['class', 'planVersion', 'institution'],
+  rosterEntry: ['class', 'institution'],
+  verification: ['rosterEntry', 'class', 'institution'],
+  evidence: ['class', 'institution'],
+};
+
+/** Kinds whose path value is a number within their parent (a plan's version 1, 2, …), not an id. */
+const NUMBERED_WITHIN: Partial<Record<ScopeKind, ScopeKind>> = { planVersion: 'class' };
+
 export interface ScopeTarget {
+  kind: ScopeKind;
+  /** The resource's own id (for a numbered kind, the id of the row the number names). */
+  id: string;
   institutionId: string;
   jurisdictionId: string;
   jurisdictionPath: string;
+  /** The resource's parents by kind (the ids it belongs to). */
+  parents: Partial<Record<ScopeKind, string | null>>;
   /** The class the resource belongs to, when it belongs to one (trainees must be on its roster). */
   classId?: string | null;
   /** The trainee account a roster entry belongs to (a trainee may touch only their own). */
@@ -46,22 +77,71 @@ export interface ScopeTarget {
 
 export interface AccessRule {
   roles: readonly Role[];
-  /** The path parameter naming the resource and what kind it is; absent for routes the use-case filters itself. */
-  scope?: { kind: ScopeKind; param: string };
+  /**
+   * Every path parameter and the kind of resource it names. The route table refuses a route with a
+   * path parameter left out; absent only for routes without path ids (the use-case filters by actor).
+   */
+  scope?: Readonly<Record<string, ScopeKind>>;
   /** Allowed while the account still has to change its first password (TM-1). */
   allowPendingPasswordChange?: boolean;
 }
 
-const cols = {
+/** One path parameter to resolve, in path order. */
+export interface ScopeStep {
+  param: string;
+  kind: ScopeKind;
+}
+
+/** An access rule checked against its route's path once, at start-up: what `authorize` walks per request. */
+export interface CompiledAccessRule {
+  roles: readonly Role[];
+  steps: readonly ScopeStep[];
+  allowPendingPasswordChange: boolean;
+}
+
+/** The names of a route path's parameters, in order (`/classes/:classId/sessions/:sessionId`). */
+export const pathParams = (url: string): string[] => [...url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+
+/**
+ * Checks a route's rule against its path: every path parameter declared, nothing declared that is not
+ * in the path, and each resource one that can belong to the one before it. Throws with the reason (the
+ * API refuses to start), so a route can neither forget a path id nor pair two unrelated ones.
+ */
+export function compileAccessRule(url: string, rule: AccessRule): CompiledAccessRule {
+  const params = pathParams(url);
+  const declared = rule.scope ?? {};
+  const where = `Route ${url}`;
+  for (const p of params)
+    if (!declared[p]) throw new Error(`${where}: path parameter :${p} has no scope kind in its access rule`);
+  for (const [p, kind] of Object.entries(declared)) {
+    if (!params.includes(p)) throw new Error(`${where}: access rule names :${p}, which is not in the path`);
+    if (!SCOPE_KINDS.includes(kind)) throw new Error(`${where}: unknown scope kind '${String(kind)}'`);
+  }
+  const steps = params.map((param) => ({ param, kind: declared[param]! }));
+  steps.forEach((step, i) => {
+    const parent = steps[i - 1];
+    if (parent && !PARENT_KINDS[step.kind].includes(parent.kind))
+      throw new Error(
+        `${where}: a ${step.kind} (:${step.param}) cannot belong to a ${parent.kind} (:${parent.param})`,
+      );
+    const within = NUMBERED_WITHIN[step.kind];
+    if (within && parent?.kind !== within)
+      throw new Error(
+        `${where}: :${step.param} numbers a ${step.kind} within a ${within}; name the ${within} first`,
+      );
+  });
+  return { roles: rule.roles, steps, allowPendingPasswordChange: rule.allowPendingPasswordChange ?? false };
+}
+
+/** Whether `child` is one of `parent`'s (its parent of that kind is that very resource). */
+export const belongsTo = (child: Pick<ScopeTarget, 'parents'>, parent: Pick<ScopeTarget, 'kind' | 'id'>) =>
+  child.parents[parent.kind] === parent.id;
+
+const scopeCols = {
   institutionId: institutions.id,
   jurisdictionId: institutions.jurisdictionId,
   jurisdictionPath: jurisdictions.path,
 };
-const base = (db: DbOrTx) =>
-  db
-    .select(cols)
-    .from(institutions)
-    .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId));
 
 /** `table` joined to its institution and that institution's jurisdiction, selecting the scope columns plus `extra`. */
 function withInstitution<E extends Record<string, PgColumn>>(
@@ -71,75 +151,151 @@ function withInstitution<E extends Record<string, PgColumn>>(
   institutionColumn: PgColumn,
 ) {
   return db
-    .select({ ...cols, ...extra })
+    .select({ ...scopeCols, ...extra })
     .from(table)
     .innerJoin(institutions, eq(institutions.id, institutionColumn))
     .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId));
 }
 
-const resolvers: Record<ScopeKind, (db: DbOrTx, id: string) => Promise<ScopeTarget | undefined>> = {
-  institution: async (db, id) => (await base(db).where(eq(institutions.id, id)).limit(1))[0],
-  licence: async (db, id) =>
-    (
-      await base(db)
-        .innerJoin(licences, eq(licences.institutionId, institutions.id))
-        .where(eq(licences.id, id))
-        .limit(1)
-    )[0],
-  trainingItem: async (db, id) =>
-    (
-      await base(db)
-        .innerJoin(trainingItems, eq(trainingItems.institutionId, institutions.id))
-        .where(eq(trainingItems.id, id))
-        .limit(1)
-    )[0],
-  staffAccount: async (db, id) =>
-    (
-      await base(db)
-        .innerJoin(accounts, eq(accounts.institutionId, institutions.id))
-        .where(eq(accounts.id, id))
-        .limit(1)
-    )[0],
-  class: async (db, id) =>
-    (
-      await withInstitution(db, { classId: classes.id }, classes, classes.institutionId)
-        .where(eq(classes.id, id))
-        .limit(1)
-    )[0],
-  rosterEntry: async (db, id) =>
-    (
-      await withInstitution(
-        db,
-        { classId: rosterEntries.classId, ownerAccountId: rosterEntries.accountId },
-        rosterEntries,
-        rosterEntries.institutionId,
-      )
-        .where(eq(rosterEntries.id, id))
-        .limit(1)
-    )[0],
-  verification: async (db, id) =>
-    (
-      await withInstitution(
-        db,
-        { classId: identityVerifications.classId, ownerAccountId: rosterEntries.accountId },
-        rosterEntries,
-        rosterEntries.institutionId,
-      )
-        .innerJoin(identityVerifications, eq(identityVerifications.rosterEntryId, rosterEntries.id))
-        .where(eq(identityVerifications.id, id))
-        .limit(1)
-    )[0],
-  evidence: async (db, id) =>
-    (
-      await withInstitution(
-        db,
-        { classId: evidenceFiles.classId },
-        evidenceFiles,
-        evidenceFiles.institutionId,
-      )
-        .where(eq(evidenceFiles.id, id))
-        .limit(1)
-    )[0],
+type Row = { institutionId: string; jurisdictionId: string; jurisdictionPath: string };
+const target = (
+  kind: ScopeKind,
+  id: string,
+  row: Row | undefined,
+  parents: Partial<Record<ScopeKind, string | null>>,
+  extra: Pick<ScopeTarget, 'classId' | 'ownerAccountId'> = {},
+): ScopeTarget | undefined =>
+  row && {
+    kind,
+    id,
+    institutionId: row.institutionId,
+    jurisdictionId: row.jurisdictionId,
+    jurisdictionPath: row.jurisdictionPath,
+    parents: { institution: row.institutionId, ...parents },
+    ...extra,
+  };
+
+type Resolver = (db: DbOrTx, value: string, parent: ScopeTarget | null) => Promise<ScopeTarget | undefined>;
+
+const resolvers: Record<ScopeKind, Resolver> = {
+  institution: async (db, id) => {
+    const [r] = await db
+      .select(scopeCols)
+      .from(institutions)
+      .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId))
+      .where(eq(institutions.id, id))
+      .limit(1);
+    return target('institution', id, r, {});
+  },
+  licence: async (db, id) => {
+    const [r] = await withInstitution(db, {}, licences, licences.institutionId)
+      .where(eq(licences.id, id))
+      .limit(1);
+    return target('licence', id, r, {});
+  },
+  trainingItem: async (db, id) => {
+    const [r] = await withInstitution(
+      db,
+      { licenceId: trainingItems.licenceId },
+      trainingItems,
+      trainingItems.institutionId,
+    )
+      .where(eq(trainingItems.id, id))
+      .limit(1);
+    return target('trainingItem', id, r, { licence: r?.licenceId });
+  },
+  staffAccount: async (db, id) => {
+    const [r] = await withInstitution(db, {}, accounts, accounts.institutionId)
+      .where(eq(accounts.id, id))
+      .limit(1);
+    return target('staffAccount', id, r, {});
+  },
+  class: async (db, id) => {
+    const [r] = await withInstitution(db, { itemId: classes.trainingItemId }, classes, classes.institutionId)
+      .where(eq(classes.id, id))
+      .limit(1);
+    return target('class', id, r, { trainingItem: r?.itemId }, { classId: id });
+  },
+  // A version is named by its number within the class before it, so it belongs to that class by construction.
+  planVersion: async (db, n, parent) => {
+    if (!parent || parent.kind !== 'class' || !/^[1-9][0-9]{0,8}$/.test(n)) return undefined;
+    const [r] = await db
+      .select({ ...scopeCols, id: classPlanVersions.id })
+      .from(classPlanVersions)
+      .innerJoin(classes, eq(classes.id, classPlanVersions.classId))
+      .innerJoin(institutions, eq(institutions.id, classes.institutionId))
+      .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId))
+      .where(and(eq(classPlanVersions.classId, parent.id), eq(classPlanVersions.version, Number(n))))
+      .limit(1);
+    return r && target('planVersion', r.id, r, { class: parent.id }, { classId: parent.id });
+  },
+  session: async (db, id) => {
+    const [r] = await db
+      .select({ ...scopeCols, classId: classSessions.classId, versionId: classSessions.versionId })
+      .from(classSessions)
+      .innerJoin(classes, eq(classes.id, classSessions.classId))
+      .innerJoin(institutions, eq(institutions.id, classes.institutionId))
+      .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId))
+      .where(eq(classSessions.id, id))
+      .limit(1);
+    return target(
+      'session',
+      id,
+      r,
+      { class: r?.classId, planVersion: r?.versionId },
+      { classId: r?.classId },
+    );
+  },
+  rosterEntry: async (db, id) => {
+    const [r] = await withInstitution(
+      db,
+      { classId: rosterEntries.classId, ownerAccountId: rosterEntries.accountId },
+      rosterEntries,
+      rosterEntries.institutionId,
+    )
+      .where(eq(rosterEntries.id, id))
+      .limit(1);
+    return target(
+      'rosterEntry',
+      id,
+      r,
+      { class: r?.classId },
+      { classId: r?.classId, ownerAccountId: r?.ownerAccountId },
+    );
+  },
+  verification: async (db, id) => {
+    const [r] = await withInstitution(
+      db,
+      {
+        classId: identityVerifications.classId,
+        entryId: identityVerifications.rosterEntryId,
+        ownerAccountId: rosterEntries.accountId,
+      },
+      rosterEntries,
+      rosterEntries.institutionId,
+    )
+      .innerJoin(identityVerifications, eq(identityVerifications.rosterEntryId, rosterEntries.id))
+      .where(eq(identityVerifications.id, id))
+      .limit(1);
+    return target(
+      'verification',
+      id,
+      r,
+      { class: r?.classId, rosterEntry: r?.entryId },
+      { classId: r?.classId, ownerAccountId: r?.ownerAccountId },
+    );
+  },
+  evidence: async (db, id) => {
+    const [r] = await withInstitution(
+      db,
+      { classId: evidenceFiles.classId },
+      evidenceFiles,
+      evidenceFiles.institutionId,
+    )
+      .where(eq(evidenceFiles.id, id))
+      .limit(1);
+    return target('evidence', id, r, { class: r?.classId }, { classId: r?.classId });
+  },
 };
 
 const STAFF_OR_AUTHORITY: readonly Role[] = [
@@ -167,16 +323,25 @@ async function traineeMayReach(db: DbOrTx, actor: Actor, target: ScopeTarget): P
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function resolveScope(db: DbOrTx, kind: ScopeKind, id: string): Promise<ScopeTarget | null> {
-  if (!UUID_RE.test(id)) return null;
-  return (await resolvers[kind](db, id)) ?? null;
+/** The resource a path value names, resolved within `parent` for a numbered kind; null when there is none. */
+export async function resolveScope(
+  db: DbOrTx,
+  kind: ScopeKind,
+  value: string,
+  parent: ScopeTarget | null = null,
+): Promise<ScopeTarget | null> {
+  if (!NUMBERED_WITHIN[kind] && !UUID_RE.test(value)) return null;
+  return (await resolvers[kind](db, value, parent)) ?? null;
 }
 
 /** A maritime officer covers their jurisdiction and every jurisdiction below it. */
 export const jurisdictionCovers = (officerPath: string, targetPath: string) =>
   targetPath === officerPath || targetPath.startsWith(`${officerPath}.`);
 
-export function actorCovers(actor: Actor, target: ScopeTarget): boolean {
+export function actorCovers(
+  actor: Actor,
+  target: Pick<ScopeTarget, 'institutionId' | 'jurisdictionPath'>,
+): boolean {
   if (actor.roles.includes('platform_admin')) return true;
   if (
     actor.roles.includes('maritime_officer') &&
@@ -188,22 +353,34 @@ export function actorCovers(actor: Actor, target: ScopeTarget): boolean {
 }
 
 /**
- * Decides one request. Wrong role -> FORBIDDEN; a resource outside the actor's tenant answers
- * NOT_FOUND, exactly like one that does not exist, so ids of other tenants cannot be probed.
+ * Decides one request. Wrong role -> FORBIDDEN. Then every path parameter in path order: it must name
+ * an existing resource, of the one named before it, within the actor's scope; otherwise NOT_FOUND,
+ * exactly like a resource that does not exist, so ids of other tenants cannot be probed. Returns the
+ * resolved resources by parameter name.
  */
 export async function authorize(
   db: DbOrTx,
   actor: Actor,
-  rule: AccessRule,
+  rule: CompiledAccessRule,
   params: Record<string, string | undefined>,
-): Promise<ScopeTarget | null> {
+): Promise<Record<string, ScopeTarget>> {
   if (actor.mustChangePassword && !rule.allowPendingPasswordChange)
     throw new AppError('PASSWORD_CHANGE_REQUIRED');
   if (!actor.roles.some((r) => rule.roles.includes(r))) throw new AppError('FORBIDDEN');
-  if (!rule.scope) return null;
-  const id = params[rule.scope.param];
-  const target = id ? await resolveScope(db, rule.scope.kind, id) : null;
-  if (!target || !actorCovers(actor, target) || !(await traineeMayReach(db, actor, target)))
-    throw new AppError('NOT_FOUND');
-  return target;
+  const resolved: Record<string, ScopeTarget> = {};
+  let parent: ScopeTarget | null = null;
+  for (const step of rule.steps) {
+    const value = params[step.param];
+    const t: ScopeTarget | null = value ? await resolveScope(db, step.kind, value, parent) : null;
+    if (
+      !t ||
+      (parent && !belongsTo(t, parent)) ||
+      !actorCovers(actor, t) ||
+      !(await traineeMayReach(db, actor, t))
+    )
+      throw new AppError('NOT_FOUND');
+    resolved[step.param] = t;
+    parent = t;
+  }
+  return resolved;
 }

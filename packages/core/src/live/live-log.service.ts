@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { accounts, liveInteractions, livePresenceEvents, people, type Db } from '@seafarer/db';
+import type { InteractionView, PresenceView } from '@seafarer/contracts';
 import { appendAudit } from '../audit/audit.repo';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
@@ -172,13 +173,14 @@ export function createLiveLogService(deps: { db: Db; clock: Clock }) {
     },
 
     /** JS-8: each participant's present time and current state, from the presence log. */
-    async sessionPresence(sessionId: string) {
+    async sessionPresence(classId: string, sessionId: string): Promise<PresenceView[]> {
       const rows = await db
         .select({ e: livePresenceEvents, name: people.displayName })
         .from(livePresenceEvents)
         .innerJoin(accounts, eq(accounts.id, livePresenceEvents.accountId))
         .innerJoin(people, eq(people.id, accounts.personId))
-        .where(eq(livePresenceEvents.sessionId, sessionId))
+        // SEC-1: the session is read within the class the route names, never by its id alone.
+        .where(and(eq(livePresenceEvents.classId, classId), eq(livePresenceEvents.sessionId, sessionId)))
         .orderBy(asc(livePresenceEvents.at));
       const byAccount = new Map<
         string,
@@ -195,7 +197,7 @@ export function createLiveLogService(deps: { db: Db; clock: Clock }) {
         return {
           accountId,
           name: p.name,
-          role: p.role,
+          role: p.role as PresenceView['role'],
           present: s.present,
           presentMinutes: Math.round((s.presentMs / 60_000) * 10) / 10,
           intervals: s.intervals,
@@ -205,19 +207,26 @@ export function createLiveLogService(deps: { db: Db; clock: Clock }) {
     },
 
     async sessionInteractions(
+      classId: string,
       sessionId: string,
-      kinds: Array<'chat' | 'question' | 'hand'> = ['chat', 'question', 'hand'],
-    ) {
+      kinds: Array<InteractionView['kind']> = ['chat', 'question', 'hand'],
+    ): Promise<InteractionView[]> {
       const rows = await db
         .select({ i: liveInteractions, name: people.displayName })
         .from(liveInteractions)
         .innerJoin(accounts, eq(accounts.id, liveInteractions.accountId))
         .innerJoin(people, eq(people.id, accounts.personId))
-        .where(and(eq(liveInteractions.sessionId, sessionId), inArray(liveInteractions.kind, kinds)))
+        .where(
+          and(
+            eq(liveInteractions.classId, classId),
+            eq(liveInteractions.sessionId, sessionId),
+            inArray(liveInteractions.kind, kinds),
+          ),
+        )
         .orderBy(asc(liveInteractions.at));
       return rows.map(({ i, name }) => ({
         id: i.id,
-        kind: i.kind,
+        kind: i.kind as InteractionView['kind'],
         accountId: i.accountId,
         name,
         text: i.text,

@@ -10,7 +10,7 @@ const auditRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { cor
       config: {
         access: {
           roles: ['institution_admin', 'maritime_officer', 'platform_admin'],
-          scope: { kind: 'institution', param: 'institutionId' },
+          scope: { institutionId: 'institution' },
         },
       },
       schema: {

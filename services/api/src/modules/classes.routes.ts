@@ -16,7 +16,9 @@ import {
   PlanDiffView,
   PlanVersionView,
   ReviewBody,
+  SessionInteractions,
   SessionParams,
+  SessionPresence,
   Strict,
   Uuid,
   VersionParams,
@@ -34,12 +36,13 @@ const classRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { cor
     'maritime_officer',
     'platform_admin',
   ] as const;
-  const inClass = { kind: 'class', param: 'classId' } as const;
+  const inClass = { classId: 'class' } as const;
+  const inSession = { classId: 'class', sessionId: 'session' } as const;
 
   app.post(
     '/institutions/:institutionId/classes',
     {
-      config: { access: { roles: planners, scope: { kind: 'institution', param: 'institutionId' } } },
+      config: { access: { roles: planners, scope: { institutionId: 'institution' } } },
       schema: {
         tags,
         params: IdParams('institutionId'),
@@ -54,7 +57,7 @@ const classRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { cor
     '/institutions/:institutionId/classes',
     {
       config: {
-        access: { roles: staffAndAuthority, scope: { kind: 'institution', param: 'institutionId' } },
+        access: { roles: staffAndAuthority, scope: { institutionId: 'institution' } },
       },
       schema: { tags, params: IdParams('institutionId'), response: { 200: ListOf(ClassSummary) } },
     },
@@ -103,7 +106,7 @@ const classRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { cor
   app.get(
     '/classes/:classId/versions/:version/diff',
     {
-      config: { access: { roles: staffAndAuthority, scope: inClass } },
+      config: { access: { roles: staffAndAuthority, scope: { classId: 'class', version: 'planVersion' } } },
       schema: { tags: ['filing'], params: VersionParams, response: { 200: PlanDiffView } },
     },
     (req) => core.classes.diffVersion(req.params.classId, req.params.version),
@@ -111,7 +114,7 @@ const classRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { cor
   app.post(
     '/classes/:classId/sessions/:sessionId/join-grant',
     {
-      config: { access: { roles: ALL_ROLES, scope: inClass } },
+      config: { access: { roles: ALL_ROLES, scope: inSession } },
       schema: { tags: ['live'], params: SessionParams, response: { 200: JoinGrantView } },
     },
     (req) => core.live.issueJoinGrant(ctxOf(req), req.params.classId, req.params.sessionId),
@@ -119,18 +122,20 @@ const classRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { cor
   app.get(
     '/classes/:classId/sessions/:sessionId/presence',
     {
-      config: { access: { roles: staffAndAuthority, scope: inClass } },
-      schema: { tags: ['live'], params: SessionParams },
+      config: { access: { roles: staffAndAuthority, scope: inSession } },
+      schema: { tags: ['live'], params: SessionParams, response: { 200: SessionPresence } },
     },
-    async (req) => ({ items: await core.liveLog.sessionPresence(req.params.sessionId) }),
+    async (req) => ({ items: await core.liveLog.sessionPresence(req.params.classId, req.params.sessionId) }),
   );
   app.get(
     '/classes/:classId/sessions/:sessionId/interactions',
     {
-      config: { access: { roles: staffAndAuthority, scope: inClass } },
-      schema: { tags: ['live'], params: SessionParams },
+      config: { access: { roles: staffAndAuthority, scope: inSession } },
+      schema: { tags: ['live'], params: SessionParams, response: { 200: SessionInteractions } },
     },
-    async (req) => ({ items: await core.liveLog.sessionInteractions(req.params.sessionId) }),
+    async (req) => ({
+      items: await core.liveLog.sessionInteractions(req.params.classId, req.params.sessionId),
+    }),
   );
   app.get(
     '/classes/:classId/messages',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { DeviceCheckBody, DeviceCheckResult } from '@seafarer/contracts';
+import { DeviceCheckBody, DeviceCheckResult, FileBody } from '@seafarer/contracts';
 import { assessDevice } from '@seafarer/core';
 import { ALL_ROLES, ctxOf } from '../plugins/access';
 
@@ -29,6 +29,7 @@ const deviceCheckRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { bytes: Type.Integer({ minimum: 1024, maximum: MAX_PROBE_BYTES }) },
           { additionalProperties: false },
         ),
+        response: { 200: FileBody('`bytes` bytes of incompressible probe data') },
       },
     },
     async (req, reply) =>

@@ -3,6 +3,7 @@ import {
   ClassParams,
   DecideVerificationBody,
   EvidenceView,
+  FileBody,
   IdParams,
   ListOf,
   VerificationView,
@@ -15,7 +16,7 @@ const IMAGE_TYPES = ['image/jpeg', 'image/png'];
 const identityRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { core }) => {
   const tags = ['identity'];
   const planners = ['institution_admin', 'class_manager'] as const;
-  const inEntry = { kind: 'rosterEntry', param: 'entryId' } as const;
+  const inEntry = { entryId: 'rosterEntry' } as const;
 
   // Images arrive as the raw body; the bytes are sniffed again in core (the content type is not trusted).
   app.addContentTypeParser(
@@ -61,7 +62,7 @@ const identityRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { 
       config: {
         access: {
           roles: [...planners, 'maritime_officer', 'platform_admin'],
-          scope: { kind: 'class', param: 'classId' },
+          scope: { classId: 'class' },
         },
       },
       schema: { tags, params: ClassParams, response: { 200: ListOf(VerificationView) } },
@@ -71,7 +72,7 @@ const identityRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { 
   app.post(
     '/verifications/:verificationId/decision',
     {
-      config: { access: { roles: planners, scope: { kind: 'verification', param: 'verificationId' } } },
+      config: { access: { roles: planners, scope: { verificationId: 'verification' } } },
       schema: {
         tags,
         params: IdParams('verificationId'),
@@ -87,10 +88,14 @@ const identityRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { 
       config: {
         access: {
           roles: [...planners, 'maritime_officer', 'platform_admin'],
-          scope: { kind: 'evidence', param: 'evidenceId' },
+          scope: { evidenceId: 'evidence' },
         },
       },
-      schema: { tags, params: IdParams('evidenceId') },
+      schema: {
+        tags,
+        params: IdParams('evidenceId'),
+        response: { 200: FileBody('The evidence image (JPEG or PNG), as stored') },
+      },
     },
     async (req, reply) => {
       const e = await core.identity.viewEvidence(ctxOf(req), req.params.evidenceId);

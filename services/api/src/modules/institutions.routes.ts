@@ -25,7 +25,7 @@ const CreateAdminBody = Strict({
 
 const institutionRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { core }) => {
   const tags = ['institutions'];
-  const inInstitution = { kind: 'institution', param: 'institutionId' } as const;
+  const inInstitution = { institutionId: 'institution' } as const;
   const Params = IdParams('institutionId');
 
   app.post(

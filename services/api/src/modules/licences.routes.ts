@@ -21,9 +21,9 @@ const licenceRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { c
   const tags = ['licences'];
   const admins = ['institution_admin', 'platform_admin'] as const;
   const readers = ['institution_admin', 'class_manager', 'maritime_officer', 'platform_admin'] as const;
-  const inInstitution = { kind: 'institution', param: 'institutionId' } as const;
-  const inLicence = { kind: 'licence', param: 'licenceId' } as const;
-  const inItem = { kind: 'trainingItem', param: 'itemId' } as const;
+  const inInstitution = { institutionId: 'institution' } as const;
+  const inLicence = { licenceId: 'licence' } as const;
+  const inItem = { itemId: 'trainingItem' } as const;
 
   app.post(
     '/institutions/:institutionId/licences',

@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { SessionParams, Strict } from '@seafarer/contracts';
+import { FileBody, NoBody, SessionParams, Strict } from '@seafarer/contracts';
 import { AppError, replayContainerOf, type Core } from '@seafarer/core';
 import { ALL_ROLES, ctxOf } from '../plugins/access';
 
@@ -95,6 +95,11 @@ export const replayFileRoutes: FastifyPluginAsyncTypebox<{ core: Core; storageDi
           { download: Type.Optional(Type.Literal('1')) },
           { additionalProperties: false },
         ),
+        response: {
+          200: FileBody('The replay video'),
+          206: FileBody('The requested byte range of it'),
+          416: NoBody('The requested range lies outside the file'),
+        },
       },
     },
     async (req, reply) => {

@@ -4,6 +4,7 @@ import {
   ClassParams,
   ClassSummary,
   ClassView,
+  FileBody,
   IssueAccountsResult,
   ListOf,
   RosterEntryView,
@@ -21,7 +22,7 @@ export const SPREADSHEET_TYPES = [
 const rosterRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { core }) => {
   const tags = ['roster'];
   const planners = ['institution_admin', 'class_manager'] as const;
-  const inClass = { kind: 'class', param: 'classId' } as const;
+  const inClass = { classId: 'class' } as const;
 
   // Spreadsheets arrive as the raw file body; only the routes of this plugin accept them.
   app.addContentTypeParser(
@@ -95,6 +96,7 @@ const rosterRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { co
           { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('xlsx')])) },
           { additionalProperties: false },
         ),
+        response: { 200: FileBody('The filing package: an XLSX workbook, or JSON with format=json') },
       },
     },
     async (req, reply) => {
@@ -112,7 +114,10 @@ const rosterRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { co
   );
   app.get(
     '/roster-template.xlsx',
-    { config: { access: { roles: planners } }, schema: { tags, hide: false } },
+    {
+      config: { access: { roles: planners } },
+      schema: { tags, hide: false, response: { 200: FileBody('The roster template (XLSX)') } },
+    },
     async (_req, reply) =>
       reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -17,8 +17,8 @@ import { ctxOf } from '../plugins/access';
 const staffRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { core }) => {
   const tags = ['staff'];
   const admins = ['institution_admin', 'platform_admin'] as const;
-  const inInstitution = { kind: 'institution', param: 'institutionId' } as const;
-  const inStaff = { kind: 'staffAccount', param: 'accountId' } as const;
+  const inInstitution = { institutionId: 'institution' } as const;
+  const inStaff = { accountId: 'staffAccount' } as const;
   const Params = IdParams('accountId');
 
   app.post(

@@ -4,8 +4,11 @@ import { ErrorBody, ROLES, type Role } from '@seafarer/contracts';
 import {
   AppError,
   authorize,
+  compileAccessRule,
+  pathParams,
   type AccessRule,
   type Actor,
+  type CompiledAccessRule,
   type Core,
   type Ctx,
   type ScopeTarget,
@@ -13,7 +16,8 @@ import {
 
 /**
  * 'public': anyone; a capability route: its path carries a signed, expiring token that the handler
- * verifies (replay URLs), so it needs no sign-in; otherwise roles plus the scope of the path's resource.
+ * verifies (replay URLs), so it needs no sign-in; otherwise roles plus, for every path parameter, the
+ * kind of resource it names (each resolved, within the caller's scope, and of the one before it).
  */
 export type Access = 'public' | { capability: string } | AccessRule;
 
@@ -21,10 +25,13 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Every route declares who may call it (SEC-1). A route without it fails at start-up. */
     access?: Access;
+    /** The access rule checked against the route's path at start-up (set by this plugin). */
+    compiledAccess?: CompiledAccessRule;
   }
   interface FastifyRequest {
     actor: Actor | null;
-    scopeTarget: ScopeTarget | null;
+    /** The resources the path names, by parameter, each checked against the caller (SEC-1). */
+    scope: Record<string, ScopeTarget>;
   }
   interface FastifyInstance {
     routeTable: RouteEntry[];
@@ -77,7 +84,7 @@ export function bearerToken(header: string | undefined): string | null {
 export default fp(async function access(app: FastifyInstance, opts: { core: Core }) {
   app.decorate('routeTable', [] as RouteEntry[]);
   app.decorateRequest('actor', null);
-  app.decorateRequest('scopeTarget', null);
+  app.decorateRequest('scope', null as unknown as Record<string, ScopeTarget>);
 
   app.addHook('onRoute', (route) => {
     const config = (route.config ?? {}) as { access?: Access };
@@ -91,6 +98,17 @@ export default fp(async function access(app: FastifyInstance, opts: { core: Core
         throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`);
       }
     }
+    const access = (route.config as { access: Access }).access;
+    if (typeof access === 'object' && 'roles' in access)
+      // Throws (the API does not start) when a path parameter is left out or two do not belong together.
+      route.config = {
+        ...route.config,
+        compiledAccess: compileAccessRule(route.url, access),
+      } as typeof route.config;
+    else if (access === 'public' && pathParams(route.url).length > 0)
+      throw new Error(
+        `Route ${String(route.method)} ${route.url} is public but names a resource in its path`,
+      );
     // Document the one error shape on every route.
     if (route.schema) {
       route.schema = {
@@ -104,7 +122,7 @@ export default fp(async function access(app: FastifyInstance, opts: { core: Core
       app.routeTable.push({
         method,
         url: route.url,
-        access: (route.config as { access: Access }).access,
+        access,
         ...(route.schema && { schema: route.schema }),
       });
     }
@@ -113,11 +131,15 @@ export default fp(async function access(app: FastifyInstance, opts: { core: Core
   // Runs before body parsing and validation, so a caller without the right always meets 401/403/404
   // and learns nothing about what a valid body would be.
   app.addHook('onRequest', async (req) => {
-    const rule = req.routeOptions.config?.access;
-    if (!rule || rule === 'public' || 'capability' in rule) return;
+    req.scope = {};
+    const access = req.routeOptions.config?.access;
+    if (!access || access === 'public' || 'capability' in access) return;
+    const rule = req.routeOptions.config.compiledAccess;
+    // A route that escaped the onRoute hook would otherwise go unchecked: refuse it instead.
+    if (!rule) throw new Error(`${req.routeOptions.url ?? req.url}: access rule not compiled`);
     const token = bearerToken(req.headers.authorization);
     if (!token) throw new AppError('UNAUTHENTICATED');
     req.actor = await opts.core.auth.authenticate(token);
-    req.scopeTarget = await authorize(opts.core.db, req.actor, rule, req.params as Record<string, string>);
+    req.scope = await authorize(opts.core.db, req.actor, rule, req.params as Record<string, string>);
   });
 });

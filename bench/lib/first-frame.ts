@@ -285,6 +285,10 @@ export async function measureFirstFrame(
           const total = b.firstFrameAt - b.joinEmitAt;
           const server = times.share(openedAt);
           if (!server) failures.push(`${phase} ${v.label} round ${r}: no server timing`);
+          opts.log(
+            `  ${phase} ${v.label}: ${Math.round(total)} ms` +
+              (server ? ` (server ${Math.round(server.joinToFirstRtpMs)} ms)` : ''),
+          );
           samples.push({
             viewer: v.label,
             round: r,
@@ -297,6 +301,7 @@ export async function measureFirstFrame(
           });
         } catch (e) {
           failures.push(`${phase} ${v.label} round ${r}: ${(e as Error).message.split('\n')[0]}`);
+          opts.log(`  ${phase} ${v.label}: ${failures[failures.length - 1]}`);
         }
       }
       opts.log(

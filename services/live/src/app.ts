@@ -69,7 +69,11 @@ export async function buildLiveServer(opts: {
     new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, retryStrategy }),
     'node-directory',
   );
-  const pub = redisWatch.client(new Redis(config.REDIS_URL, { retryStrategy }), 'adapter-pub');
+  // The adapter publishes without handling a rejection: its commands wait for Redis rather than fail.
+  const pub = redisWatch.client(
+    new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, retryStrategy }),
+    'adapter-pub',
+  );
   const sub = redisWatch.client(pub.duplicate(), 'adapter-sub');
 
   const server = http.createServer((req, res) => {

@@ -58,6 +58,36 @@ describe('live classroom', () => {
       () => (globalThis as unknown as { __live: { producers: Map<string, unknown> } }).__live.producers.size,
     );
     expect(published).toBe(0);
+    // Not only the client holding back: the server refuses what a modified client would send.
+    const refused = await officer.evaluate(async () => {
+      const live = (globalThis as unknown as { __live: { request(n: string, d: unknown): Promise<unknown> } })
+        .__live;
+      const codeOf = (p: Promise<unknown>) =>
+        p.then(
+          () => 'ok',
+          (e: { data: { code: string } }) => e.data.code,
+        );
+      return {
+        send: await codeOf(live.request('transport.create', { direction: 'send' })),
+        produce: await codeOf(
+          live.request('produce', {
+            transportId: 'x',
+            kind: 'video',
+            rtpParameters: { codecs: [], encodings: [] },
+            source: 'camera',
+          }),
+        ),
+      };
+    });
+    expect(refused).toEqual({ send: 'FORBIDDEN', produce: 'FORBIDDEN' });
+    const me = await officer.evaluate(
+      () => (globalThis as unknown as { __live: { self: { id: string } } }).__live.self.id,
+    );
+    const onServer = room.live.signaling.rooms.get(room.sessionId)!.peers.get(me)!;
+    expect(onServer.producers.size).toBe(0);
+    expect(
+      [...onServer.transports.values()].map((t) => (t.appData as { direction: string }).direction),
+    ).toEqual(['recv']);
     for (const p of trainees) expect((await peerNames(p)).some((n) => n.startsWith('observer:'))).toBe(false);
     expect(
       await instructor.evaluate(
@@ -294,22 +324,31 @@ describe('recording and replay', () => {
       password: 'Lighthouse-Keeper-2027',
     });
     const api = room.t.client.withToken(trainee.accessToken);
-    const { url } = await api.call<{ url: string }>(
-      'POST',
-      `/api/v1/classes/${room.classId}/sessions/${room.sessionId}/replay-url`,
-    );
-    const part = await fetch(`${room.t.baseUrl}${url}`, { headers: { range: 'bytes=0-1023' } });
+    // The URL plays only with the binding cookie its issue set (test/live/replay-access.int.test.ts).
+    const issue = async (who: typeof api) => {
+      const res = await who.raw(
+        'POST',
+        `/api/v1/classes/${room.classId}/sessions/${room.sessionId}/replay-url`,
+      );
+      return {
+        url: (res.body as { url: string }).url,
+        cookie: res.headers.get('set-cookie')!.split(';')[0]!,
+      };
+    };
+    const { url, cookie } = await issue(api);
+    const part = await fetch(`${room.t.baseUrl}${url}`, { headers: { range: 'bytes=0-1023', cookie } });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toMatch(/^bytes 0-1023\/\d+$/);
     expect((await part.arrayBuffer()).byteLength).toBe(1024);
-    expect((await fetch(`${room.t.baseUrl}${url}?download=1`)).status).toBe(403);
+    expect((await fetch(`${room.t.baseUrl}${url}?download=1`, { headers: { cookie } })).status).toBe(403);
     const tampered = url.replace(/\.0\.([^.]+)$/, '.1.$1');
-    expect((await fetch(`${room.t.baseUrl}${tampered}?download=1`)).status).toBe(401);
-    const manager = await room.w.as.manager.call<{ url: string }>(
-      'POST',
-      `/api/v1/classes/${room.classId}/sessions/${room.sessionId}/replay-url`,
+    expect((await fetch(`${room.t.baseUrl}${tampered}?download=1`, { headers: { cookie } })).status).toBe(
+      401,
     );
-    const download = await fetch(`${room.t.baseUrl}${manager.url}?download=1`);
+    const manager = await issue(room.w.as.manager);
+    const download = await fetch(`${room.t.baseUrl}${manager.url}?download=1`, {
+      headers: { cookie: manager.cookie },
+    });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-disposition')).toContain('attachment');
     const issued = await room.w.as.officer.institutions.auditEvents(room.w.institutionId, {

@@ -156,6 +156,14 @@ describe('admission and refusals on the live node', () => {
     officer.close();
   });
 
+  it('[JS-8] [VC-2] no request pauses or stops the recording: the instructor asking for one is refused with a code', async () => {
+    for (const name of ['recording.pause', 'recording.stop', 'recorder.pause'])
+      expect(await instructor.ack(name as 'session.end', {})).toEqual({
+        ok: false,
+        error: { code: 'ROUTE_NOT_FOUND', message: ERROR_MESSAGES.ROUTE_NOT_FOUND },
+      });
+  });
+
   it('[TM-2] a removed trainee gets no new grant from the API, and a grant issued before the removal is refused by the live node', async () => {
     earlyGrant1 = await grantOf(klass.trainees[1]!);
     const removedMe = await klass.trainees[1]!.auth.me();

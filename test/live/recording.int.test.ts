@@ -6,6 +6,8 @@ import path from 'node:path';
 import type * as Mediasoup from 'mediasoup';
 import pino from 'pino';
 import { concatSegments, probeDuration, probeStreams } from '@seafarer/media';
+import { Value } from '@sinclair/typebox/value';
+import { RecordingManifest as RecordingManifestSchema } from '@seafarer/contracts';
 import { SessionRecorder, type RecordingManifest } from '../../services/live/src/recording/session-recorder';
 
 /**
@@ -186,7 +188,11 @@ describe('session recording', () => {
     const { router } = await newRouter();
     const feed = await startFeed(router);
     const recorder = newRecorder(router, 'vc2-session');
-    expect('pause' in recorder).toBe(false); // nobody can pause the recording
+    // JS-8: nobody can pause the recording: the recorder offers no way to (nothing that pauses,
+    // suspends, mutes or stops a track on its own), and its manifest has no such state (below).
+    const api = Object.getOwnPropertyNames(SessionRecorder.prototype);
+    expect(api).toContain('stop');
+    expect(api.filter((m) => /pause|suspend|mute|hold|removeProducer/i.test(m))).toEqual([]);
     await recordInstructor(recorder, feed);
     await sleep(6_000);
     const manifest = await recorder.stop();
@@ -203,6 +209,10 @@ describe('session recording', () => {
       tracks: ['mic', 'camera'],
     });
     expect(manifest.gaps).toEqual([]);
+    // The manifest is exactly the contract's shape: no 'paused' field, segment reason or gap reason exists.
+    expect(
+      [...Value.Errors(RecordingManifestSchema, manifest)].map((e) => `${e.path}: ${e.message}`),
+    ).toEqual([]);
     expectHashedFiles(recorder, manifest);
 
     const recorded = manifest.segments.reduce((sum, s) => sum + seconds(s.startedAt, s.endedAt), 0);

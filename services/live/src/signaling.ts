@@ -11,7 +11,7 @@ import {
   type SessionStanding,
 } from '@seafarer/core';
 import { HANDLER_MODULES, type PeerScope } from './handlers';
-import { errorOf, requestRegistrar } from './handlers/context';
+import { errorOf, refuseUnknownRequests, requestRegistrar } from './handlers/context';
 import type { WorkerPool } from './media/worker-pool';
 import { Peer } from './room/peer';
 import { createRooms, type RoomHooks } from './room/rooms';
@@ -126,6 +126,7 @@ export function attachSignaling(deps: SignalingDeps) {
       on: requestRegistrar(socket, plog),
     };
     for (const register of HANDLER_MODULES) register(scope);
+    refuseUnknownRequests(socket);
     socket.emit('admission.ready', { role: peer.role, hidden: peer.hidden });
   }
 

@@ -55,6 +55,21 @@ export function errorOf(e: unknown): LiveError {
   return { code: 'INTERNAL', message: ERROR_MESSAGES.INTERNAL };
 }
 
+/**
+ * A request no handler module knows (a typo, an old client, 'recording.pause' — the recording has no
+ * pause, JS-8) is refused with a code, not left without an answer.
+ */
+export function refuseUnknownRequests(socket: Socket): void {
+  socket.onAny((name: string, ...args: unknown[]) => {
+    const ack = args.at(-1);
+    if (typeof ack === 'function' && !validators.has(name))
+      (ack as (r: LiveAckOf<LiveRequestName>) => void)({
+        ok: false,
+        error: { code: 'ROUTE_NOT_FOUND', message: ERROR_MESSAGES.ROUTE_NOT_FOUND },
+      });
+  });
+}
+
 /** `scope.on` for one socket: validate the payload against its contract, run, ack `{ ok, data | error }`. */
 export function requestRegistrar(socket: Socket, log: Logger): PeerScope['on'] {
   return (name, fn) => {

@@ -97,7 +97,7 @@ describe('transactional outbox', () => {
     // Relaying again changes nothing.
     expect(await a.relayAll()).toBe(0);
 
-    const all = await a.queue.getJobs(['delayed', 'waiting', 'active', 'completed', 'failed', 'paused']);
+    const all = await a.queue.getJobs(['delayed', 'waiting', 'active', 'completed', 'failed']);
     const reminders = all.filter((j) => j.name === 'session.reminder');
     expect(reminders.map((j) => (j.data as { sessionId: string }).sessionId).sort()).toEqual(
       sessions.map((s) => s.id).sort(),

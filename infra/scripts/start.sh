@@ -55,9 +55,9 @@ cat >&2 <<MSG
   船员线上培训平台 Seafarer online training is running
     Web client       $api/app/
     API docs         $api/docs
-    Health           $api/readyz
-    Live service     http://${API_HOST:-127.0.0.1}:${LIVE_PORT:-3100}/healthz
-    Worker health    http://${API_HOST:-127.0.0.1}:${WORKER_HEALTH_PORT:-3200}/
+    API ready        $api/readyz
+    Live ready       http://${API_HOST:-127.0.0.1}:${LIVE_PORT:-3100}/readyz
+    Worker ready     http://${API_HOST:-127.0.0.1}:${WORKER_HEALTH_PORT:-3200}/readyz
     Database         $DATABASE_URL
     Redis            $REDIS_URL
     Logs             $DATA_DIR/logs/ (supervisor.log: restarts)

@@ -40,7 +40,8 @@ export const ConfigSchema = Type.Object({
   JWT_SECRET: Type.String({
     minLength: 32,
     default: 'dev-only-secret-change-me-0123456789abcdef',
-    description: 'HMAC key for access tokens and join grants (>= 32 chars).',
+    description:
+      'Master secret (>= 32 chars): access tokens, join grants and replay links are each signed with their own key derived from it (HKDF-SHA256, one label each).',
   }),
   PII_KEY: Type.String({
     pattern: '^[0-9a-fA-F]{64}$',
@@ -70,12 +71,12 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_PER_MINUTE: Type.Integer({
     default: 600,
     minimum: 1,
-    description: 'Requests per minute per client IP (Redis-backed).',
+    description: 'Requests per minute per client IP (Redis-backed; without Redis, not limited).',
   }),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Integer({
     default: 30,
     minimum: 1,
-    description: 'Login attempts per minute per client IP.',
+    description: 'Login attempts per minute per client IP (without Redis, sign-in refuses with 503).',
   }),
   BODY_LIMIT_BYTES: Type.Integer({
     default: 1_048_576,

@@ -222,6 +222,8 @@ function unexplainedChanges(before: Snapshot, after: Snapshot): string[] {
 /** Runs `calls`, and requires every table to hold afterwards what it held before (save the callers' own rows). */
 async function expectNothingOfHomeChanged(calls: () => Promise<void>) {
   const before = await snapshot();
+  // Every table of the schema (27 when this was written), and A's rows in those a leak would touch.
+  expect(before.size).toBeGreaterThanOrEqual(25);
   for (const table of [
     'classes',
     'roster_entries',
@@ -367,6 +369,48 @@ describe('tenant isolation matrix', () => {
     });
     expect(failures).toEqual([]);
     expect(tried.size).toBeGreaterThanOrEqual(8);
+  });
+
+  it("[SEC-1] a path id that belongs to another parent of the caller's own institution is refused too (each child must be of the parent named before it)", async () => {
+    // A's other class and its session: the same institution, so only the parent-child check can refuse.
+    const other: Tenant = {
+      ...home,
+      ids: { ...home.ids, classId: home.w.classId, sessionId: home.w.sessionId },
+    };
+    const routes = apiRoutes().filter((r) => paramsOf(r.url).length >= 2);
+    const roleName = {
+      admin: 'institution_admin',
+      manager: 'class_manager',
+      officer: 'maritime_officer',
+    } as const;
+    const failures: string[] = [];
+    let tried = 0;
+    for (const route of routes) {
+      const n = paramsOf(route.url).length;
+      const role = (['admin', 'manager', 'officer'] as const).find((r) =>
+        (route.access as { roles: readonly string[] }).roles.includes(roleName[r]),
+      );
+      if (!role) continue;
+      for (let k = 1; k < n; k++)
+        for (const [first, rest] of [
+          [other, home],
+          [home, other],
+        ] as const) {
+          const path = pathFor(
+            route.url,
+            [...Array(n).keys()].map((i) => (i < k ? first : rest)),
+          );
+          if (path === pathFor(route.url, home) || path === pathFor(route.url, other)) continue;
+          tried++;
+          const res = await home.callers[role].raw(route.method, path, { body: bodyFor(route) });
+          const where = `${route.method} ${path} as A's ${role} -> ${res.status}`;
+          if (res.status !== 404) failures.push(`${where}: expected 404`);
+          for (const x of [home.live.chatText, home.identity.traineeAccountId])
+            if (res.text.includes(x)) failures.push(`${where}: answered with ${x}`);
+        }
+    }
+    expect(failures).toEqual([]);
+    expect(tried).toBeGreaterThanOrEqual(8);
   });
 
   it('[SEC-1] the replay capability route plays nothing of A for a foreign token, an altered one or a forged one', async () => {

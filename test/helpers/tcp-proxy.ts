@@ -10,6 +10,7 @@ export interface TcpProxy {
   /** The same URL with host and port pointing at the proxy. */
   url(target: string): string;
   break(): Promise<void>;
+  /** Listens again (nothing to do when it is not broken). */
   restore(): Promise<void>;
   close(): Promise<void>;
 }
@@ -21,6 +22,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
+      if (server) return resolve();
       const s = net.createServer((client) => {
         const upstream = net.connect(targetPort, targetHost);
         open.add(client).add(upstream);

@@ -111,7 +111,9 @@ export async function buildLiveServer(opts: {
   // Admission is by a signed grant, never by cookies, so any page origin may connect.
   const io = new Server(server, {
     cors: { origin: true, credentials: false },
-    adapter: createAdapter(pub, sub),
+    // Its channels are this deployment's own (QUEUE_PREFIX): other deployments or test runs sharing the
+    // Redis would otherwise be asked, and waited for, on every cross-node request.
+    adapter: createAdapter(pub, sub, { key: `${config.QUEUE_PREFIX}:socket.io` }),
     pingInterval: 5000,
     pingTimeout: 5000,
   });

@@ -93,7 +93,7 @@ export function attachSignaling(deps: SignalingDeps) {
     const plog = log.child({ classId: claims.cls, sessionId: claims.ses, peerId: claims.sub });
     void admit(socket, claims, standing, plog).catch((e: unknown) => {
       const error = errorOf(e);
-      plog.warn({ err: error }, 'admission refused');
+      plog.warn({ err: error.code === 'INTERNAL' ? e : error }, 'admission refused');
       socket.emit('admission.refused', error);
       socket.disconnect(true);
     });
@@ -104,7 +104,15 @@ export function attachSignaling(deps: SignalingDeps) {
     // The room's own state: ended meanwhile, and JS-6's cap of trainees in the room.
     const { replaces } = enforce(decideAdmission(room, standing, c));
     // TM-3: one live connection per account; a new one replaces the old (on any node, through the adapter).
-    for (const other of await io.in(`acct:${c.sub}`).fetchSockets()) {
+    const others = await io
+      .in(`acct:${c.sub}`)
+      .fetchSockets()
+      .catch((err: unknown) => {
+        // The other nodes did not answer in time (Redis slow or away): this node's own sockets at least.
+        plog.warn({ err }, 'other live nodes not reachable; replacing only local connections');
+        return io.local.in(`acct:${c.sub}`).fetchSockets();
+      });
+    for (const other of others) {
       other.emit('removed', { reason: 'replaced' });
       other.disconnect(true);
     }

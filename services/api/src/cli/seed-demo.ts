@@ -197,14 +197,17 @@ const hhmm = (minutes: number) =>
   `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 /**
- * The demo timetable: a session that started 15 minutes ago (to the 5 minutes) and runs four hours (never
- * past midnight: a session lies within one day), two tomorrow, and more after, enough for the item's
- * 16 syllabus hours.
+ * The demo timetable: a session that started 15 minutes ago (to the 5 minutes) and runs four hours, two
+ * tomorrow, and more after, enough for the item's 16 syllabus hours. A session lies within one day: late
+ * in the evening (China time) today's is cut at 23:59 and the class goes on tomorrow from 00:00, a room
+ * that opens half an hour before (ROOM_OPENS_BEFORE_MINUTES).
  */
 function demoPlan(now: Date, instructorId: string, managerId: string): PlanBody {
   const { date: today, minutes } = chinaTime(now);
   const start = Math.max(0, Math.floor((minutes - 15) / 5) * 5);
   const end = Math.min(23 * 60 + 59, start + 4 * 60);
+  const afterMidnight =
+    end < start + 4 * 60 ? [{ date: addDays(today, 1), start: '00:00', end: '04:00' }] : [];
   const topics = [
     '个人安全与安全意识',
     '应急程序',
@@ -228,6 +231,7 @@ function demoPlan(now: Date, instructorId: string, managerId: string): PlanBody 
     managers: [{ accountId: managerId, duties: '负责备案、名册、身份核验和班级群管理' }],
     sessions: [
       { date: today, start: hhmm(start), end: hhmm(end), topic: `第 1 讲 ${topics[0]}` },
+      ...afterMidnight.map((s) => ({ ...s, topic: `第 1 讲（续）${topics[0]}` })),
       ...slots.map(([d, s, e], i) => ({
         date: addDays(today, d),
         start: s,
@@ -238,13 +242,20 @@ function demoPlan(now: Date, instructorId: string, managerId: string): PlanBody 
   };
 }
 
-/** The demo class is live: confirmed, a session running now with an hour left, one tomorrow. */
+/**
+ * The demo class is live: a session whose room is open now (from half an hour before its start) with an
+ * hour of teaching left, or as much as the China day has left (then tomorrow's 00:00 session takes
+ * over), and one tomorrow. The one ending last is the room to print.
+ */
 function liveSessions(view: ClassView, now: Date) {
   const t = now.getTime();
-  const running = view.current.sessions.find(
-    (s) => Date.parse(s.startsAt) <= t && Date.parse(s.endsAt) >= t + 3600_000,
-  );
-  const tomorrow = view.current.sessions.find((s) => s.date === addDays(chinaTime(now).date, 1));
+  const { date: today, minutes } = chinaTime(now);
+  const leftToday = (23 * 60 + 59 - minutes - 1) * 60_000;
+  const need = Math.max(0, Math.min(3600_000, leftToday));
+  const running = view.current.sessions
+    .filter((s) => Date.parse(s.startsAt) - 30 * 60_000 <= t && Date.parse(s.endsAt) - t >= need)
+    .sort((a, b) => Date.parse(b.endsAt) - Date.parse(a.endsAt))[0];
+  const tomorrow = view.current.sessions.find((s) => s.date === addDays(today, 1) && s !== running);
   return running && tomorrow ? { running, tomorrow } : null;
 }
 

@@ -3,10 +3,12 @@ import { io, type Socket } from 'socket.io-client';
 import type {
   JoinGrantView,
   JoinResult,
-  LiveAck,
+  LiveAckOf,
+  LiveError,
   LiveEvents,
   LiveRequest,
   LiveRequestName,
+  LiveResponse,
   MediaSource,
   PeerInfo,
   ProducerInfo,
@@ -64,7 +66,7 @@ export class LiveClient {
   micAllowed = false;
   state: 'connecting' | 'joined' | 'rejoining' | 'ended' | 'removed' | 'refused' = 'connecting';
   role: JoinGrantView['liveRole'] | null = null;
-  lastError: { code: string; message: { zh: string; en: string } } | null = null;
+  lastError: LiveError | null = null;
   joinedAt: number[] = [];
   private localStream: MediaStream | null = null;
   private joining: Promise<void> | null = null;
@@ -130,17 +132,19 @@ export class LiveClient {
       this.connect(next, null, hops + 1);
     };
     socket.on('connect', () => (hops = 0));
+    // A service briefly unavailable (its database or Redis away) is tried again, not shown as a refusal.
+    const retryLater = () => setTimeout(() => this.socket === socket && socket.connect(), 1500);
     socket.on('admission.ready', () => void this.join());
-    socket.on('admission.refused', (err) => this.fail(err, 'refused'));
-    socket.on(
-      'connect_error',
-      (err: Error & { data?: LiveClient['lastError'] & { details?: { url?: string } } }) => {
-        const elsewhere = err.data?.details?.url;
-        if (err.data?.code === 'ROOM_ON_OTHER_NODE' && elsewhere && hops < MAX_NODE_HOPS)
-          return moveTo(elsewhere);
-        if (err.data) this.fail(err.data, this.state === 'joined' ? 'rejoining' : 'refused');
-      },
-    );
+    socket.on('admission.refused', (err: LiveEvents['admission.refused']) => {
+      if (err.retryable) return void retryLater();
+      this.fail(err, 'refused');
+    });
+    socket.on('connect_error', (err: Error & { data?: LiveError & { details?: { url?: string } } }) => {
+      const elsewhere = err.data?.details?.url;
+      if (err.data?.code === 'ROOM_ON_OTHER_NODE' && elsewhere && hops < MAX_NODE_HOPS) return moveTo(elsewhere);
+      if (err.data?.retryable && !socket.active) return void retryLater();
+      if (err.data) this.fail(err.data, this.state === 'joined' ? 'rejoining' : 'refused');
+    });
     let unreachable = 0;
     socket.io.on('reconnect_error', () => {
       if (++unreachable % 3 !== 0) return;
@@ -216,9 +220,9 @@ export class LiveClient {
     this.opts.onChange();
   }
 
-  request<N extends LiveRequestName, T = unknown>(name: N, data: LiveRequest<N>): Promise<T> {
+  request<N extends LiveRequestName>(name: N, data: LiveRequest<N>): Promise<LiveResponse<N>> {
     return new Promise((resolve, reject) => {
-      this.socket!.timeout(10_000).emit(name, data, (err: Error | null, ack: LiveAck<T>) => {
+      this.socket!.timeout(10_000).emit(name, data, (err: Error | null, ack: LiveAckOf<N>) => {
         if (err) reject(err);
         else if (ack.ok) resolve(ack.data);
         else reject(Object.assign(new Error(ack.error.code), { data: ack.error }));
@@ -240,12 +244,10 @@ export class LiveClient {
   }
 
   private async doJoin() {
-    const { routerRtpCapabilities } = await this.request<
-      'room.capabilities',
-      { routerRtpCapabilities: ms.RtpCapabilities }
-    >('room.capabilities', {});
+    // mediasoup's own parameter objects travel as opaque JSON in the contract; mediasoup checks them.
+    const { routerRtpCapabilities } = await this.request('room.capabilities', {});
     this.device = new Device();
-    await this.device.load({ routerRtpCapabilities });
+    await this.device.load({ routerRtpCapabilities: routerRtpCapabilities as ms.RtpCapabilities });
     // JS-16: a silent observer publishes nothing.
     const want = this.role === 'observer' ? { camera: false, mic: false } : this.opts.publish;
     // The camera outlives transports (stopTracks: false), but a track the OS ended is acquired again.
@@ -265,7 +267,7 @@ export class LiveClient {
     const hasMic = !!this.localStream?.getAudioTracks()[0];
     // Producers announced from now until the receive transport exists are consumed with the join's list.
     this.early.clear();
-    const joined = await this.request<'room.join', JoinResult>('room.join', {
+    const joined: JoinResult = await this.request('room.join', {
       rtpCapabilities: this.device.rtpCapabilities,
       device: { camera: hasCam, mic: hasMic },
     });
@@ -339,9 +341,7 @@ export class LiveClient {
   }
 
   private async transport(direction: 'send' | 'recv'): Promise<ms.Transport> {
-    const info = await this.request<'transport.create', ms.TransportOptions>('transport.create', {
-      direction,
-    });
+    const info = (await this.request('transport.create', { direction })) as ms.TransportOptions;
     const t =
       direction === 'send' ? this.device!.createSendTransport(info) : this.device!.createRecvTransport(info);
     t.on('connect', ({ dtlsParameters }, ok, fail) =>
@@ -349,7 +349,7 @@ export class LiveClient {
     );
     if (direction === 'send')
       t.on('produce', ({ kind, rtpParameters, appData }, ok, fail) =>
-        this.request<'produce', { id: string }>('produce', {
+        this.request('produce', {
           transportId: t.id,
           kind,
           rtpParameters,
@@ -358,10 +358,8 @@ export class LiveClient {
       );
     t.on('connectionstatechange', (state) => {
       if (state === 'failed')
-        this.request<'transport.restartIce', { iceParameters: ms.IceParameters }>('transport.restartIce', {
-          transportId: t.id,
-        }).then(
-          ({ iceParameters }) => t.restartIce({ iceParameters }),
+        this.request('transport.restartIce', { transportId: t.id }).then(
+          ({ iceParameters }) => t.restartIce({ iceParameters: iceParameters as ms.IceParameters }),
           () => undefined,
         );
     });
@@ -379,22 +377,12 @@ export class LiveClient {
     // The join's producer list and a 'producer.new' may name the same producer at once.
     this.consuming.add(p.id);
     try {
-      const info = await this.request<
-        'consume',
-        {
-          id: string;
-          producerId: string;
-          kind: 'audio' | 'video';
-          rtpParameters: ms.RtpParameters;
-          peerId: string;
-          source: MediaSource;
-        }
-      >('consume', { producerId: p.id });
+      const info = await this.request('consume', { producerId: p.id });
       const consumer = await this.recv.consume({
         id: info.id,
         producerId: info.producerId,
         kind: info.kind,
-        rtpParameters: info.rtpParameters,
+        rtpParameters: info.rtpParameters as ms.RtpParameters,
       });
       this.remote.set(consumer.id, { consumer, peerId: info.peerId, source: info.source });
       await this.request('consumer.resume', { consumerId: consumer.id });
@@ -422,6 +410,28 @@ export class LiveClient {
     await this.request(on ? 'producer.resume' : 'producer.pause', { producerId: mic.id });
     if (on) mic.resume();
     else mic.pause();
+    this.opts.onChange();
+  }
+
+  /** Turns the camera off (the server logs it: attendance stops counting, JS-8) or on again. */
+  async setCamera(on: boolean): Promise<void> {
+    const cam = this.producers.get('camera');
+    if (!on && cam) {
+      this.producers.delete('camera');
+      cam.close();
+      await this.request('producer.close', { producerId: cam.id });
+    } else if (on && !cam && this.send) {
+      const [track] = (await navigator.mediaDevices.getUserMedia({ video: true })).getVideoTracks();
+      const lite = this.opts.lite || this.role !== 'instructor';
+      this.producers.set(
+        'camera',
+        await this.send.produce({
+          track: track!,
+          encodings: lite ? SIMULCAST.other : SIMULCAST.instructor,
+          appData: { source: 'camera' },
+        }),
+      );
+    }
     this.opts.onChange();
   }
 

@@ -10,7 +10,6 @@ import { SyntheticClass } from './synthetic-class';
 import { affinityOf, percentile, pin, round, sleep, waitExit } from './util';
 
 type Worker = Mediasoup.types.Worker;
-type Consumer = Mediasoup.types.Consumer;
 
 /** CLOCK_MONOTONIC in ms: the clock of the worker's trace timestamps (uv_hrtime) and of process.hrtime. */
 const monoMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -23,7 +22,8 @@ const monoMs = () => Number(process.hrtime.bigint()) / 1e6;
  */
 class ServerTimes {
   readonly joins: number[] = [];
-  readonly consumers: Array<{ at: number; consumer: Consumer; firstRtpAt: number | null }> = [];
+  /** Video consumers on WebRTC transports, by id (the viewer's page knows its consumer's id). */
+  readonly consumers = new Map<string, { at: number; producerId: string; firstRtpAt: number | null }>();
   instructorCamera: string | null = null;
   /** The worker that hosts the instructor's camera (the live service's router). */
   instructorWorker: Worker | null = null;
@@ -34,6 +34,7 @@ class ServerTimes {
         router.observer.on('newtransport', (transport) => {
           if (!('iceParameters' in transport)) return; // plain (recorder, synthetic class) and pipes
           transport.observer.on('newproducer', (producer) => {
+            // The instructor publishes first; this is only the fallback when a page names no consumer.
             if (
               this.instructorCamera === null &&
               producer.kind === 'video' &&
@@ -44,9 +45,13 @@ class ServerTimes {
             }
           });
           transport.observer.on('newconsumer', (consumer) => {
-            if (consumer.producerId !== this.instructorCamera) return;
-            const entry = { at: monoMs(), consumer, firstRtpAt: null as number | null };
-            this.consumers.push(entry);
+            if (consumer.kind !== 'video') return;
+            const entry = {
+              at: monoMs(),
+              producerId: consumer.producerId,
+              firstRtpAt: null as number | null,
+            };
+            this.consumers.set(consumer.id, entry);
             consumer.observer.on('trace', (trace) => {
               if (entry.firstRtpAt !== null || trace.type !== 'rtp' || trace.direction !== 'out') return;
               entry.firstRtpAt = trace.timestamp;
@@ -70,12 +75,18 @@ class ServerTimes {
     );
   }
 
-  /** The first join received since `since`, and the first instructor-camera consumer after it. */
-  share(since: number) {
+  /**
+   * The first join received since `since` (the viewer's page was opened then, and earlier pages are
+   * closed), and the viewer's consumer of the instructor's camera: the one its page names, else the
+   * first consumer of the instructor's first camera after the join.
+   */
+  share(since: number, consumerId: string | null) {
     const join = this.joins.find((t) => t >= since);
     if (join === undefined) return null;
-    const c = this.consumers.find((x) => x.at >= join);
-    if (!c || c.firstRtpAt === null) return null;
+    const c = consumerId
+      ? this.consumers.get(consumerId)
+      : [...this.consumers.values()].find((x) => x.at >= join && x.producerId === this.instructorCamera);
+    if (!c || c.firstRtpAt === null || c.at < join) return null;
     return { joinToConsumerMs: c.at - join, joinToFirstRtpMs: c.firstRtpAt - join };
   }
 }
@@ -87,7 +98,7 @@ class ServerTimes {
  * i.e. milliseconds since navigation start.
  */
 const INSTRUMENT = `(() => {
-  const b = (window.__bench = { joinEmitAt: null, firstFrameAt: null, instructorId: null, error: null });
+  const b = (window.__bench = { joinEmitAt: null, firstFrameAt: null, instructorId: null, consumerId: null, error: null });
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     if (b.joinEmitAt === null && typeof data === 'string' && data.indexOf('"room.join"') !== -1)
@@ -105,6 +116,9 @@ const INSTRUMENT = `(() => {
           const stats = await live.stats();
           if (stats.some((s) => s.peerId === b.instructorId && s.source === 'camera' && s.framesDecoded > 0)) {
             b.firstFrameAt = at;
+            // The consumer's id is the server's (mediasoup-client): it names the server-side consumer.
+            for (const r of live.remote && live.remote.values ? live.remote.values() : [])
+              if (r.peerId === b.instructorId && r.source === 'camera' && r.consumer) b.consumerId = r.consumer.id;
             return;
           }
         }
@@ -118,7 +132,12 @@ const INSTRUMENT = `(() => {
 })();`;
 
 interface BenchWindow {
-  __bench: { joinEmitAt: number | null; firstFrameAt: number | null; error: string | null };
+  __bench: {
+    joinEmitAt: number | null;
+    firstFrameAt: number | null;
+    consumerId: string | null;
+    error: string | null;
+  };
   __live?: { state: string; producers: Map<string, unknown> };
 }
 
@@ -250,10 +269,18 @@ export async function measureFirstFrame(
   ];
   const failures: string[] = [];
   /** Rounds of joins, one viewer at a time; everyone leaves after each round. */
+  let instructorGone = false;
   const joinRounds = async (rounds: number, phase: string): Promise<FirstFrameSample[]> => {
     const samples: FirstFrameSample[] = [];
     rounds: for (let r = 1; r <= rounds; r++) {
       const open: Page[] = [];
+      const leave = async (page: Page) => {
+        open.splice(open.indexOf(page), 1);
+        await page
+          .context()
+          .close()
+          .catch(() => undefined);
+      };
       for (const v of viewers) {
         if (opts.aborted()) {
           failures.push(`${phase} round ${r} from ${v.label} on: not measured (stopped)`);
@@ -280,10 +307,12 @@ export async function measureFirstFrame(
           const b = await page.evaluate(() => (globalThis as unknown as BenchWindow).__bench);
           if (b.firstFrameAt === null || b.joinEmitAt === null) {
             failures.push(`${phase} ${v.label} round ${r}: no first frame (${b.error ?? 'refused'})`);
+            opts.log(`  ${phase} ${v.label}: ${failures[failures.length - 1]}`);
+            await leave(page);
             continue;
           }
           const total = b.firstFrameAt - b.joinEmitAt;
-          const server = times.share(openedAt);
+          const server = times.share(openedAt, b.consumerId);
           if (!server) failures.push(`${phase} ${v.label} round ${r}: no server timing`);
           opts.log(
             `  ${phase} ${v.label}: ${Math.round(total)} ms` +
@@ -302,6 +331,9 @@ export async function measureFirstFrame(
         } catch (e) {
           failures.push(`${phase} ${v.label} round ${r}: ${(e as Error).message.split('\n')[0]}`);
           opts.log(`  ${phase} ${v.label}: ${failures[failures.length - 1]}`);
+          // A page that has not seen its frame leaves now: a late join of its own would be taken
+          // for the next viewer's on the server side.
+          await leave(page);
         }
       }
       opts.log(
@@ -309,7 +341,17 @@ export async function measureFirstFrame(
       );
       // Everyone leaves; the next round joins a room with the instructor only again.
       for (const page of open) await page.context().close();
-      await waitState(instructor, 'joined');
+      try {
+        await waitState(instructor, 'joined', 30_000);
+      } catch {
+        // On a saturated machine the instructor's page can drop out: keep what was measured.
+        failures.push(
+          `${phase}: the instructor's page was not in the room after round ${r}; no further rounds`,
+        );
+        opts.log(`  ${failures[failures.length - 1]}`);
+        instructorGone = true;
+        break;
+      }
     }
     return samples;
   };
@@ -319,21 +361,22 @@ export async function measureFirstFrame(
   // mediasoup worker, pinned as in the SFU phase, while the viewers join the real class again.
   let underLoad: FirstFrameResult['first_frame']['under_load'] = null;
   const worker = times.instructorWorker;
-  if (opts.load && opts.load.trainees > 0 && !opts.aborted() && worker) {
+  if (opts.load && opts.load.trainees > 0 && !opts.aborted() && !instructorGone && worker) {
     const n = opts.load.trainees;
     const gen = await opts.mediasoup.createWorker({ logLevel: 'warn', rtcMinPort: 20000, rtcMaxPort: 29999 });
     const sink = await Sink.start(4);
     const affinity = affinityOf(worker.pid);
     const pinned = Boolean(affinity) && pin(worker.pid, '0') && pin(gen.pid, '1') && pin(sink.pid, '1');
-    const cls = await SyntheticClass.create({
-      sfuWorker: worker,
-      genWorker: gen,
-      sink,
-      srtpCryptoSuite: opts.load.srtpCryptoSuite,
-      groups: 10,
-      recorder: true,
-    });
+    let cls: SyntheticClass | null = null;
     try {
+      cls = await SyntheticClass.create({
+        sfuWorker: worker,
+        genWorker: gen,
+        sink,
+        srtpCryptoSuite: opts.load.srtpCryptoSuite,
+        groups: 10,
+        recorder: true,
+      });
       opts.log(`under load: ${n} synthetic trainees on the live worker (pid ${worker.pid}) …`);
       await cls.setTrainees(n, opts.aborted);
       await sleep(5000);
@@ -359,8 +402,10 @@ export async function measureFirstFrame(
         client_p95_ms: pct(clients, 95),
         samples: loaded,
       };
+    } catch (e) {
+      failures.push(`under load: ${(e as Error).message.split('\n')[0]}`);
     } finally {
-      await cls.close();
+      await cls?.close();
       gen.close();
       sink.close();
       await Promise.all([waitExit(gen.pid), waitExit(sink.pid)]);

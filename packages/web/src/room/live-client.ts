@@ -141,7 +141,8 @@ export class LiveClient {
     });
     socket.on('connect_error', (err: Error & { data?: LiveError & { details?: { url?: string } } }) => {
       const elsewhere = err.data?.details?.url;
-      if (err.data?.code === 'ROOM_ON_OTHER_NODE' && elsewhere && hops < MAX_NODE_HOPS) return moveTo(elsewhere);
+      if (err.data?.code === 'ROOM_ON_OTHER_NODE' && elsewhere && hops < MAX_NODE_HOPS)
+        return moveTo(elsewhere);
       if (err.data?.retryable && !socket.active) return void retryLater();
       if (err.data) this.fail(err.data, this.state === 'joined' ? 'rejoining' : 'refused');
     });

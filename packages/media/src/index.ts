@@ -12,7 +12,7 @@ export {
   WriterExitedError,
   type SegmentWriter,
 } from './segment-writer';
-export { concatSegments, type ConcatResult } from './concat-segments';
+export { concatSegments, ReplayBuildError, type ConcatResult } from './concat-segments';
 export { probeDuration, probeStreams, type StreamInfo } from './probe';
 export { sha256File } from './sha256-file';
 export { reserveUdpPortPairs, udpPortsBoundBy, type PortPair, type PortRange } from './udp-ports';

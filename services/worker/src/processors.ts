@@ -34,6 +34,7 @@ export function startProcessors(deps: {
         deps.storageDir,
         p,
         log.child({ queue: 'jobs', jobId: job.id, sessionId: p.sessionId }),
+        { attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 },
       ),
   });
   worker.on('failed', (job, err) => log.error({ jobId: job?.id, name: job?.name, err }, 'job failed'));

@@ -1,9 +1,11 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { RecordingManifest } from '@seafarer/contracts';
 import { recordings, type Db } from '@seafarer/db';
 import { appendAudit } from '../audit/audit.repo';
+import type { StoredPlan } from '../classes/class-view';
 import * as classes from '../classes/classes.repo';
+import { createNotificationService, type NotificationService } from '../notify/notifications.service';
 import type { Clock } from '../shared/clock';
 import type { Actor, Ctx } from '../shared/context';
 import { AppError } from '../shared/errors';
@@ -32,8 +34,16 @@ const sameText = (a: string, b: string) => {
  * hash is in the signed token, so a copied link plays nowhere else.
  * `key` is the replay-URL key (`signingKeys(JWT_SECRET).replayUrl`, SEC-3).
  */
-export function createRecordingService(deps: { db: Db; clock: Clock; jobs: JobsDep; key: Buffer }) {
+export function createRecordingService(deps: {
+  db: Db;
+  clock: Clock;
+  jobs: JobsDep;
+  key: Buffer;
+  /** Where a failed replay is reported to the class managers; core's own when not given. */
+  notifications?: NotificationService;
+}) {
   const { db, clock, jobs } = deps;
+  const notifications = deps.notifications ?? createNotificationService({ db, clock, jobs });
   const sign = (payload: string) => createHmac('sha256', deps.key).update(payload).digest('base64url');
 
   /** Signature and expiry only: which person and session the token names, or throws. */
@@ -108,11 +118,69 @@ export function createRecordingService(deps: { db: Db; clock: Clock; jobs: JobsD
         .where(eq(recordings.sessionId, sessionId));
     },
 
+    /**
+     * VC-2: the replay could not be built. The recording is marked failed with the reason, the failure
+     * is audited, and the class managers (of the session's plan version) are notified, in-app and on
+     * the outbound channels. The segments and the manifest are not touched: they are the evidence of
+     * what was recorded. A recording already marked failed is left as it is.
+     */
+    async markFailed(sessionId: string, reason: string): Promise<{ notified: number }> {
+      const ids = await db.transaction(async (tx) => {
+        const [rec] = await tx
+          .update(recordings)
+          .set({ status: 'failed', error: reason, updatedAt: clock.now() })
+          .where(and(eq(recordings.sessionId, sessionId), ne(recordings.status, 'failed')))
+          .returning();
+        if (!rec) return [];
+        const session = await classes.findSession(tx, sessionId);
+        const cls = await classes.findClass(tx, rec.classId);
+        const version = session && (await classes.findVersion(tx, session.versionId));
+        const managers = ((version?.plan as StoredPlan | undefined)?.managers ?? []).map((m) => m.accountId);
+        const segments = (rec.manifest as RecordingManifest).segments.length;
+        await appendAudit(
+          tx,
+          { actor: null, requestId: `recording.postprocess:${sessionId}` },
+          {
+            action: 'recording.replay_failed',
+            targetType: 'class_session',
+            targetId: sessionId,
+            institutionId: rec.institutionId,
+            data: { classId: rec.classId, reason, segments },
+          },
+          clock.now(),
+        );
+        const name = cls?.name ?? rec.classId;
+        const seq = session?.seq ?? '?';
+        return notifications.notify(tx, managers, {
+          kind: 'recording.failed',
+          title: {
+            zh: `${name} 第 ${seq} 次课的回放生成失败`,
+            en: `${name}: the replay of session ${seq} could not be built`,
+          },
+          body: {
+            zh: `原因：${reason}。录制分段和清单已原样保留，可作为证据。`,
+            en: `Reason: ${reason}. The recorded segments and the manifest are kept as they are, as the evidence.`,
+          },
+          data: { classId: rec.classId, sessionId, reason },
+          dedupeKey: `recording-failed:${sessionId}:${segments}`,
+        });
+      });
+      return { notified: ids.length };
+    },
+
     /** Staff and officers of the class, and trainees on its roster, get a five-minute URL for themselves. */
     async replayUrl(ctx: Ctx & { actor: Actor }, classId: string, sessionId: string) {
       const session = await classes.findSession(db, sessionId);
       if (!session || session.classId !== classId) throw new AppError('NOT_FOUND');
       const rec = await this.get(sessionId);
+      if (rec?.status === 'failed')
+        throw new AppError('PRECONDITION_FAILED', {
+          message: {
+            zh: `回放生成失败：${rec.error ?? ''}`,
+            en: `The replay could not be built: ${rec.error ?? ''}`,
+          },
+          details: { status: 'failed', reason: rec.error },
+        });
       if (!rec || rec.status !== 'ready')
         throw new AppError('PRECONDITION_FAILED', {
           message: { zh: '回放文件尚未生成', en: 'The replay is not ready yet' },

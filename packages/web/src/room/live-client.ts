@@ -439,7 +439,20 @@ export class LiveClient {
   async shareScreen(): Promise<void> {
     const stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
     const track = stream.getVideoTracks()[0]!;
+    // Stopped from the browser's own "stop sharing" bar: the screen producer goes too.
+    track.addEventListener('ended', () => void this.stopScreen());
     this.producers.set('screen', await this.send!.produce({ track, appData: { source: 'screen' } }));
+    this.opts.onChange();
+  }
+
+  /** Ends the screen share: the producer closes here and on the server (the recording notices). */
+  async stopScreen(): Promise<void> {
+    const screen = this.producers.get('screen');
+    if (!screen) return;
+    this.producers.delete('screen');
+    screen.close();
+    screen.track?.stop();
+    await this.request('producer.close', { producerId: screen.id }).catch(() => undefined);
     this.opts.onChange();
   }
 

@@ -188,7 +188,9 @@ function render() {
       button(mic && !mic.paused ? t('静音', 'Mute') : t('开麦', 'Unmute'), () =>
         client.setMic(!!mic?.paused),
       ),
-      button(t('共享屏幕', 'Share screen'), () => client.shareScreen()),
+      client.producers.has('screen')
+        ? button(t('停止共享', 'Stop sharing'), () => client.stopScreen())
+        : button(t('共享屏幕', 'Share screen'), () => client.shareScreen()),
       button(t('主画面：摄像头', 'Main: camera'), () => client.request('main.set', { source: 'camera' })),
       button(t('主画面：屏幕', 'Main: screen'), () => client.request('main.set', { source: 'screen' })),
       button(

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createOutboundDelivery } from '@seafarer/core';
+import { createOutboundDelivery, type OutboundChannel } from '@seafarer/core';
 import { startProcessors } from '../../services/worker/src/processors';
 import { loadConfig } from '@seafarer/config';
 import { buildLiveServer, type LiveServer } from '../../services/live/src/app';
@@ -45,7 +45,13 @@ export interface Classroom {
  * A confirmed class with a full roster, the API and the live service running for real (port 0), and
  * the API's clock inside the first session's timetable window.
  */
-export async function startClassroom(opts: { live?: Record<string, string> } = {}): Promise<Classroom> {
+export async function startClassroom(
+  opts: {
+    live?: Record<string, string>;
+    /** The worker's outbound notification channels (none by default). */
+    channels?: OutboundChannel[];
+  } = {},
+): Promise<Classroom> {
   const clock = movableClock();
   // API, live service and worker share the storage (recordings) and the job queue, as in a deployment.
   const shared = {
@@ -73,7 +79,11 @@ export async function startClassroom(opts: { live?: Record<string, string> } = {
     { clock },
   );
   // The worker service's own processors (recording post-processing among them).
-  const delivery = createOutboundDelivery({ db: t.app.core.db, clock: t.app.core.clock, channels: [] });
+  const delivery = createOutboundDelivery({
+    db: t.app.core.db,
+    clock: t.app.core.clock,
+    channels: opts.channels ?? [],
+  });
   const worker = startProcessors({
     core: t.app.core,
     delivery,
@@ -102,6 +112,8 @@ export async function startClassroom(opts: { live?: Record<string, string> } = {
 
 export interface RoomPageOptions {
   noCamera?: boolean;
+  /** The room's data-saver mode (`&lite=1`: small video, fewer layers); on unless set false. */
+  lite?: boolean;
   password?: string;
   /** Screen and input of the device (a phone: small viewport, touch, high pixel ratio). */
   device?: {
@@ -115,7 +127,9 @@ export interface RoomPageOptions {
 /** Signs in through the API and opens the live room page in its own browser context. */
 export async function openRoom(room: Classroom, username: string, opts: RoomPageOptions = {}): Promise<Page> {
   const page = await signedInPage(room.t, room.browser, username, opts);
-  await page.goto(`${room.t.baseUrl}/app/room.html?class=${room.classId}&session=${room.sessionId}&lite=1`);
+  await page.goto(
+    `${room.t.baseUrl}/app/room.html?class=${room.classId}&session=${room.sessionId}${opts.lite === false ? '' : '&lite=1'}`,
+  );
   return page;
 }
 

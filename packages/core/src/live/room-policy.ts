@@ -189,6 +189,8 @@ export function consumerPreferences(
 /** JS-16: who appears in a participant list: everyone but silent observers (and oneself). */
 export const visiblePeers = <P extends PeerView>(peers: Iterable<P>, viewer: PeerView): P[] =>
   [...peers].filter((p) => p.id !== viewer.id && !p.hidden);
+/** JS-16: is this peer's arrival, change and leave shown to the others (everyone but an observer)? */
+export const isListed = (p: PeerView) => !p.hidden;
 export const observerCount = (room: RoomView) => {
   let n = 0;
   for (const p of room.peers.values()) if (p.hidden) n++;

@@ -16,8 +16,7 @@ export const admissionHandlers: HandlerModule = ({ on, room, peer, rooms, socket
     peer.rtpCapabilities = rtpCapabilities as Mediasoup.types.RtpCapabilities;
     peer.joined = true;
     rooms.presence(room, peer, 'join', { device, rejoin });
-    if (peer.hidden) rooms.tellObservers(room);
-    else rooms.emitVisible(room, peer, 'peer.joined', peer.info());
+    rooms.peerChanged(room, peer, 'peer.joined');
     return {
       self: { ...peer.info(), hidden: peer.hidden },
       peers: visiblePeers(room.peers.values(), peer).map((p) => p.info()),
@@ -32,8 +31,7 @@ export const admissionHandlers: HandlerModule = ({ on, room, peer, rooms, socket
     peer.closeMedia();
     room.peers.delete(peer.id);
     rooms.presence(room, peer, leaveEvent(reason), { reason });
-    if (peer.hidden) rooms.tellObservers(room);
-    else rooms.emitVisible(room, null, 'peer.left', { peerId: peer.id });
+    rooms.peerChanged(room, peer, 'peer.left');
     log.info({ reason }, 'peer left');
   });
 };

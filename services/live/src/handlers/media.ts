@@ -86,7 +86,7 @@ export const mediaHandlers: HandlerModule = ({ on, room, peer, rooms, network, l
     });
     rooms.presence(room, peer, mediaOnEvent(source));
     rooms.announceProducer(room, peer, producer);
-    if (!peer.hidden) rooms.emitVisible(room, peer, 'peer.updated', peer.info());
+    rooms.peerChanged(room, peer, 'peer.updated');
     if (recorded) await rooms.onRecordedProducer(room, producer, source);
     return { id: producer.id, paused: producer.paused };
   });
@@ -107,7 +107,7 @@ export const mediaHandlers: HandlerModule = ({ on, room, peer, rooms, network, l
     peer.producers.delete(producerId);
     rooms.presence(room, peer, mediaOffEvent(source));
     rooms.emitVisible(room, peer, 'producer.closed', { producerId });
-    if (!peer.hidden) rooms.emitVisible(room, peer, 'peer.updated', peer.info());
+    rooms.peerChanged(room, peer, 'peer.updated');
   });
 
   on('consume', async ({ producerId }) => {

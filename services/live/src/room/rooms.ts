@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type * as Mediasoup from 'mediasoup';
 import type { JoinGrantClaims, LiveEvents, MediaSource } from '@seafarer/contracts';
 import {
+  isListed,
   mayConsume,
   roomClosesAt,
   seesObservers,
@@ -73,6 +74,13 @@ export function createRooms(deps: RoomsDeps) {
   const tellObservers = (room: Room) => {
     for (const t of room.peers.values())
       if (seesObservers(t)) emitTo(t, 'observers.changed', { count: observerCount(room) });
+  };
+  /** JS-16: a listed peer's arrival, change or leave goes to the others; an observer's only moves the teachers' count. */
+  const peerChanged = (room: Room, peer: Peer, change: 'peer.joined' | 'peer.updated' | 'peer.left') => {
+    if (!isListed(peer)) {
+      if (change !== 'peer.updated') tellObservers(room);
+    } else if (change === 'peer.left') emitVisible(room, null, 'peer.left', { peerId: peer.id });
+    else emitVisible(room, peer, change, peer.info());
   };
 
   /** JS-8: one presence-log event, stamped now, stored by the journal (retried until it is). */
@@ -237,7 +245,7 @@ export function createRooms(deps: RoomsDeps) {
     roomFor,
     emitTo,
     emitVisible,
-    tellObservers,
+    peerChanged,
     presence,
     announceProducer,
     revokeConsumers,

@@ -112,8 +112,10 @@ const INSTRUMENT = `(() => {
         if (!b.instructorId)
           for (const p of live.peers.values()) if (p.role === 'instructor') b.instructorId = p.id;
         if (b.instructorId) {
-          const at = performance.now();
           const stats = await live.stats();
+          // Taken once the stats are in (a slow stats call on a busy machine would otherwise put the
+          // frame before it was decoded): an upper bound.
+          const at = performance.now();
           if (stats.some((s) => s.peerId === b.instructorId && s.source === 'camera' && s.framesDecoded > 0)) {
             b.firstFrameAt = at;
             // The consumer's id is the server's (mediasoup-client): it names the server-side consumer.

@@ -22,6 +22,7 @@ beforeAll(async () => {
   w = await createWorld(t);
 }, 120_000);
 afterAll(async () => {
+  await redis?.start(); // a failed run must not leave the app closing against a dead Redis
   for (const r of relays) await r.close();
   await t?.close();
   await redis?.close();

@@ -50,10 +50,12 @@ const workerLog = capturedLog();
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  // ioredis prints "[ioredis] Unhandled error event" with console.error when a client has no listener.
-  jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-    consoleErrors.push(args.map(String).join(' '));
-  });
+  // ioredis prints "[ioredis] Unhandled error event" (console.error), BullMQ "missing 'error' handler
+  // on this Redis client" (console.warn), when a client has no error listener.
+  for (const level of ['error', 'warn'] as const)
+    jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      consoleErrors.push(args.map(String).join(' '));
+    });
   redis = await startPrivateRedis();
   const shared = {
     STORAGE_DIR: mkdtempSync(path.join(os.tmpdir(), 'seafarer-rel2-')),
@@ -86,15 +88,16 @@ beforeAll(async () => {
     port: 0,
   });
   klass = await confirmedClass(t, clock, { code: 'R', name: 'Redis 重启测试班', rosterSeed: 600 });
-}, 180_000);
+}, 300_000);
 afterAll(async () => {
+  await redis?.start(); // a failed run must not leave the services closing against a dead Redis
   for (const p of peers) p.close();
   await live?.close();
   await worker?.close();
   await t?.close();
   await redis?.close();
   jest.restoreAllMocks();
-}, 60_000);
+}, 120_000);
 
 const readyz = () => ({
   api: `${t.baseUrl}/readyz`,

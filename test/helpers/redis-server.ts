@@ -13,7 +13,7 @@ export interface PrivateRedis {
   url: string;
   /** Stops it (SIGKILL by default: a crash, so only what AOF had written survives). */
   stop(signal?: NodeJS.Signals): Promise<void>;
-  /** Starts it again on the same port and data directory (it reloads its AOF). */
+  /** Starts it again on the same port and data directory (it reloads its AOF); a no-op while it runs. */
   start(): Promise<void>;
   /** Stops it and removes its data directory. */
   close(): Promise<void>;
@@ -69,6 +69,7 @@ export async function startPrivateRedis(opts: { appendonly?: boolean } = {}): Pr
   let child: ChildProcess | null = null;
   let out = '';
   const start = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) return;
     out = '';
     const c = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     c.stdout!.on('data', (d) => (out = (out + d.toString()).slice(-4000)));

@@ -94,6 +94,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.removeContentTypeParser('text/plain');
 
   const dbHandle = createDb(config.DATABASE_URL, { applicationName: 'seafarer-api' });
+  // An idle connection dropped by PostgreSQL (restart, network) must not end the process; the next
+  // query opens a new one, and a request meanwhile is answered SERVICE_UNAVAILABLE.
+  dbHandle.pool.on('error', (err) => app.log.warn({ err }, 'a PostgreSQL connection was lost'));
   // REL-2: an outage is logged once when it starts and once when it ends; a command waits at most two
   // reconnection attempts (a second apart at most), then fails as SERVICE_UNAVAILABLE. Jobs never go
   // through Redis here: use-cases write them to the outbox, the worker relays them.

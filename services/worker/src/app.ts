@@ -26,6 +26,8 @@ export async function startWorkerService(opts: {
   const { config, log } = opts;
   const clock = opts.clock ?? systemClock;
   const dbHandle = createDb(config.DATABASE_URL, { applicationName: 'seafarer-worker' });
+  // An idle connection dropped by PostgreSQL must not end the process (the relay and jobs retry).
+  dbHandle.pool.on('error', (err) => log.warn({ err }, 'a PostgreSQL connection was lost'));
   const core = createCoreFromConfig(dbHandle.db, config, clock);
   const delivery = createOutboundDelivery({ db: dbHandle.db, clock, channels: channelsFromConfig(config) });
   log.info({ channels: delivery.channelNames }, 'outbound channels');

@@ -90,9 +90,10 @@ describe('replay of a class taught in Chromium', () => {
   it('[VC-2] [JS-7.1] a class with a camera-only first second, the microphone toggled, a screen shared and stopped, the camera re-published and a trainee on the main picture replays whole: its length is the recorded time less the gaps', async () => {
     const instructor = await openRoom(room, room.w.usernames.instructor, { lite: false });
     instructor.setDefaultTimeout(20_000);
-    await waitState(instructor, 'joined');
+    // A loaded machine (two cores, browsers of other test files) may take a while to admit them.
+    await waitState(instructor, 'joined', 60_000);
     const trainee = await openRoom(room, room.trainees[0]!.username);
-    await waitState(trainee, 'joined');
+    await waitState(trainee, 'joined', 60_000);
     log('joined');
     const me = (p: Page) => p.evaluate(() => (globalThis as unknown as LiveWindow).__live.self.id);
     const [instructorId, traineeId] = [await me(instructor), await me(trainee)];
@@ -140,7 +141,7 @@ describe('replay of a class taught in Chromium', () => {
     });
     await sleep(4_000);
     await instructor.evaluate(() => (globalThis as unknown as LiveWindow).__live.request('session.end', {}));
-    await waitState(instructor, 'ended');
+    await waitState(instructor, 'ended', 60_000);
 
     log('session ended');
     const rec = await waitRecording(room, 480_000);
@@ -154,9 +155,23 @@ describe('replay of a class taught in Chromium', () => {
     );
     const recordedS = seconds(m.startedAt, m.endedAt);
     const gapsS = m.gaps.reduce((sum, g) => sum + seconds(g.from, g.to ?? m.endedAt), 0);
+    // Make before break: a segment records on until its successor has written its first keyframe, so
+    // neighbours overlap by what the manifest shows (at most; the successor's file starts at that keyframe).
+    const overlapS = m.segments
+      .slice(1)
+      .reduce((sum, s, i) => sum + Math.max(0, seconds(s.startedAt, m.segments[i]!.endedAt)), 0);
     const file = path.join(room.t.config.STORAGE_DIR, rec.replayKey ?? 'none');
     const replayS = rec.status === 'ready' ? await probeDuration(file) : null;
-    log({ status: rec.status, error: rec.error, recordedS, gapsS, replayS, segments, gaps: m.gaps });
+    log({
+      status: rec.status,
+      error: rec.error,
+      recordedS,
+      gapsS,
+      overlapS,
+      replayS,
+      segments,
+      gaps: m.gaps,
+    });
     expect(rec.error).toBeNull();
     expect(rec.status).toBe('ready');
 
@@ -167,9 +182,10 @@ describe('replay of a class taught in Chromium', () => {
       expect.arrayContaining(['camera', 'mic+camera', 'mic+camera+screen']),
     );
     expect(m.segments.at(-1)!.tracks).toEqual(['mic', 'camera']);
-    // The replay lasts what was recorded, less the gaps (within a few seconds: the wait for the first
-    // keyframe of a segment is in neither file), and as long as its segments back to back.
-    expect(Math.abs(replayS! - (recordedS - gapsS))).toBeLessThan(3);
+    // The replay lasts what was recorded, less the gaps, plus no more than the handover overlaps
+    // (within a few seconds: a gap is seen by a 1 s heartbeat), and as long as its segments back to back.
+    expect(replayS!).toBeGreaterThan(recordedS - gapsS - 3);
+    expect(replayS!).toBeLessThan(recordedS - gapsS + overlapS + 3);
     expect(Math.abs(replayS! - segments.reduce((sum, s) => sum + s.duration, 0))).toBeLessThan(1);
     expect(rec.replayDurationS).toBeCloseTo(replayS!, 1);
     expect(await sha256File(file)).toBe(rec.replaySha256);

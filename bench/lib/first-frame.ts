@@ -76,17 +76,19 @@ class ServerTimes {
   }
 
   /**
-   * The first join received since `since` (the viewer's page was opened then, and earlier pages are
-   * closed), and the viewer's consumer of the instructor's camera: the one its page names, else the
-   * first consumer of the instructor's first camera after the join.
+   * The viewer's consumer of the instructor's camera (the one its page names, else the first
+   * consumer of the instructor's first camera since `since`) and the last `room.join` received
+   * before that consumer was created, not before the page was opened: on a saturated machine the
+   * instructor's page can rejoin meanwhile, and its join must not be taken for the viewer's.
    */
   share(since: number, consumerId: string | null) {
-    const join = this.joins.find((t) => t >= since);
-    if (join === undefined) return null;
     const c = consumerId
       ? this.consumers.get(consumerId)
-      : [...this.consumers.values()].find((x) => x.at >= join && x.producerId === this.instructorCamera);
-    if (!c || c.firstRtpAt === null || c.at < join) return null;
+      : [...this.consumers.values()].find((x) => x.at >= since && x.producerId === this.instructorCamera);
+    if (!c || c.firstRtpAt === null || c.at < since) return null;
+    const joins = this.joins.filter((t) => t >= since && t <= c.at);
+    if (joins.length === 0) return null;
+    const join = joins[joins.length - 1]!;
     return { joinToConsumerMs: c.at - join, joinToFirstRtpMs: c.firstRtpAt - join };
   }
 }
@@ -314,8 +316,15 @@ export async function measureFirstFrame(
             continue;
           }
           const total = b.firstFrameAt - b.joinEmitAt;
-          const server = times.share(openedAt, b.consumerId);
+          let server = times.share(openedAt, b.consumerId);
           if (!server) failures.push(`${phase} ${v.label} round ${r}: no server timing`);
+          else if (server.joinToFirstRtpMs > total + 100) {
+            // The server cannot send the first packet after the page decoded it: a join mismatched.
+            failures.push(
+              `${phase} ${v.label} round ${r}: server share ${Math.round(server.joinToFirstRtpMs)} ms > total; not counted`,
+            );
+            server = null;
+          }
           opts.log(
             `  ${phase} ${v.label}: ${Math.round(total)} ms` +
               (server ? ` (server ${Math.round(server.joinToFirstRtpMs)} ms)` : ''),

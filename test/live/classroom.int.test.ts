@@ -31,7 +31,7 @@ beforeAll(async () => {
   const me = async (p: Page) =>
     p.evaluate(() => (globalThis as unknown as { __live: { self: { id: string } } }).__live.self.id);
   ids = { instructor: await me(instructor), trainees: await Promise.all(trainees.map(me)) };
-}, 120_000);
+}, 300_000); // five Chromium joins on a loaded 2-core machine
 afterAll(() => room?.close(), 180_000);
 
 describe('live classroom', () => {

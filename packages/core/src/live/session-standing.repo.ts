@@ -3,7 +3,11 @@ import { liveRemovals, liveSessionClosures, type DbOrTx } from '@seafarer/db';
 import type { SessionStanding } from './room-policy';
 
 /** VC-3 / TM-2: has the session ended for good, and was this person removed from it (PostgreSQL). */
-export async function findStanding(db: DbOrTx, sessionId: string, accountId: string): Promise<SessionStanding> {
+export async function findStanding(
+  db: DbOrTx,
+  sessionId: string,
+  accountId: string,
+): Promise<SessionStanding> {
   const [closed] = await db
     .select({ at: liveSessionClosures.endedAt })
     .from(liveSessionClosures)

@@ -246,7 +246,7 @@ describe('rate limits without Redis', () => {
       body: { username, password },
     });
     expect(login.status).toBe(503);
-    expect(login.body).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(login.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     expect((login.body as { message: { zh: string; en: string } }).message.zh).toMatch(/登录/);
     expect(login.text).not.toMatch(/accessToken|refreshToken/);
     expect(login.headers.get('retry-after')).toBeTruthy();

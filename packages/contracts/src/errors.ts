@@ -73,7 +73,6 @@ export const ERROR_MESSAGES = {
   INVALID_IMAGE: { zh: '图片格式无效（仅支持 JPEG、PNG）', en: 'Invalid image (JPEG or PNG only)' },
   RATE_LIMITED: { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   INTERNAL: { zh: '服务器内部错误', en: 'Internal server error' },
-  UNAVAILABLE: { zh: '服务暂不可用', en: 'Service unavailable' },
   /** REL-2: a dependency (Redis, PostgreSQL) is unreachable for a moment; the client retries. */
   SERVICE_UNAVAILABLE: {
     zh: '服务暂时不可用，请稍后重试',

@@ -39,13 +39,13 @@ const authRoutes: FastifyPluginAsyncTypebox<{ core: Core; loginPerMinute: number
           limit = await loginLimit(req);
         } catch (err) {
           req.log.warn({ err: (err as Error).message }, 'login refused: the attempt limit cannot be checked');
-          reply.header('retry-after', '5');
-          throw new AppError('UNAVAILABLE', {
+          // Retryable: the error handler answers 503 with Retry-After.
+          throw new AppError('SERVICE_UNAVAILABLE', {
             message: {
               zh: '暂时无法登录（登录次数限制无法核对），请稍后重试',
               en: 'Sign-in is briefly unavailable (the attempt limit cannot be checked); please retry',
             },
-            details: { retryable: true },
+            retryable: true,
           });
         }
         if (!limit.isAllowed && limit.isExceeded) {

@@ -40,7 +40,6 @@ const STATUS: Record<ErrorCode, number> = {
   INVALID_IMAGE: 400,
   RATE_LIMITED: 429,
   INTERNAL: 500,
-  UNAVAILABLE: 503,
   SERVICE_UNAVAILABLE: 503,
 };
 export const statusOf = (code: ErrorCode) => STATUS[code];

@@ -121,3 +121,23 @@ export async function pingRedis(client: { status: string; ping(): Promise<unknow
   if (client.status !== 'ready') throw new Error(`Redis connection is ${client.status}`);
   await client.ping();
 }
+
+/**
+ * Closes a client without failing what it still has in flight: QUIT lets pending commands be answered
+ * first (a bare disconnect rejects them with "Connection is closed", and callers that never catch —
+ * the socket.io adapter's publishes — turn that into an unhandled rejection). While Redis is away QUIT
+ * would wait in the offline queue, so after `ms` the connection is dropped.
+ */
+export async function closeRedis(
+  client: { quit(): Promise<unknown>; disconnect(): void; status: string },
+  ms = 1000,
+): Promise<void> {
+  if (client.status === 'end') return;
+  try {
+    await withTimeout(client.quit(), ms, 'redis quit');
+  } catch {
+    // Unreachable or slow: nothing more can be answered anyway.
+  } finally {
+    client.disconnect();
+  }
+}

@@ -20,7 +20,7 @@ import {
   type Core,
 } from '@seafarer/core';
 import { createDb } from '@seafarer/db';
-import { createRedisWatch } from '@seafarer/queue';
+import { closeRedis, createRedisWatch } from '@seafarer/queue';
 import { WEB_PUBLIC_DIR } from '@seafarer/web';
 import { createValidatorCompiler } from './plugins/validation';
 import errorHandling from './plugins/errors';
@@ -122,7 +122,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorate('core', core);
   app.addHook('onClose', async () => {
     await dbHandle.close();
-    redis.disconnect();
+    await closeRedis(redis);
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);

@@ -17,7 +17,7 @@ import {
   systemClock,
   type Clock,
 } from '@seafarer/core';
-import { checkReadiness, createRedisWatch, pingRedis } from '@seafarer/queue';
+import { checkReadiness, closeRedis, createRedisWatch, pingRedis } from '@seafarer/queue';
 import { sql } from 'drizzle-orm';
 import { SessionRecorder } from './recording/session-recorder';
 import type { Room } from './room/room';
@@ -206,9 +206,7 @@ export async function buildLiveServer(opts: {
       await directory.close();
       await new Promise<void>((r) => io.close(() => r()));
       pool.close();
-      redis.disconnect();
-      pub.disconnect();
-      sub.disconnect();
+      await Promise.all([closeRedis(redis), closeRedis(pub), closeRedis(sub)]);
       await dbHandle.close();
     },
   };

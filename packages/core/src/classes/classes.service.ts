@@ -293,7 +293,7 @@ export function createClassService(deps: {
      * confirmation therefore takes the class back out of "confirmed" until the authority confirms again.
      */
     async amendPlan(ctx: AuthedCtx, classId: string, body: PlanBody): Promise<ClassView> {
-      const out = await write(ctx, async (tx) => {
+      await write(ctx, async (tx) => {
         const c = await repo.findClassForUpdate(tx, classId);
         if (!c) throw new AppError('NOT_FOUND');
         const current = (await repo.findVersion(tx, c.currentVersionId!))!;

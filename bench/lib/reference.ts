@@ -1,8 +1,6 @@
-import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Interface } from 'node:readline';
+import { startCHelper, stopCHelper } from './c-helper';
 
 export interface ReferenceCounters {
   /** RTP packets received on the forwarder's socket. */
@@ -55,24 +53,12 @@ export class ReferenceForwarder {
   }
 
   static async start(): Promise<ReferenceForwarder> {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'sfu-bench-reference-'));
-    const bin = path.join(dir, 'fwd-reference');
-    try {
-      execFileSync('cc', ['-O2', '-o', bin, path.join(__dirname, 'reference.c')], { stdio: 'pipe' });
-    } catch (e) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(
-        `cannot compile bench/lib/reference.c (a C compiler is needed): ${(e as Error).message}`,
-      );
+    const h = await startCHelper('reference', [String(8 * 1024 * 1024)]);
+    if (!h.first.startsWith('PORT ')) {
+      stopCHelper(h);
+      throw new Error(h.first);
     }
-    const proc = spawn(bin, [String(8 * 1024 * 1024)], { stdio: 'pipe' });
-    proc.stdin.on('error', () => undefined);
-    const lines = createInterface({ input: proc.stdout });
-    const port = await new Promise<number>((resolve, reject) => {
-      lines.once('line', (l) => (l.startsWith('PORT ') ? resolve(Number(l.slice(5))) : reject(new Error(l))));
-      proc.once('exit', (code) => reject(new Error(`reference forwarder exited: ${code}`)));
-    });
-    return new ReferenceForwarder(proc, lines, port, dir);
+    return new ReferenceForwarder(h.proc, h.lines, Number(h.first.slice(5)), h.dir);
   }
 
   /** Packets of `inSsrc` go to 127.0.0.1:`port` with the SSRC `outSsrc`, one send per route. */
@@ -90,13 +76,6 @@ export class ReferenceForwarder {
   }
 
   close(): void {
-    try {
-      this.proc.stdin.end('Q\n');
-    } catch {
-      // already gone
-    }
-    if (this.proc.exitCode === null) this.proc.kill();
-    this.lines.close();
-    rmSync(this.dir, { recursive: true, force: true });
+    stopCHelper({ proc: this.proc, lines: this.lines, dir: this.dir });
   }
 }

@@ -1,8 +1,6 @@
-import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Interface } from 'node:readline';
+import { startCHelper, stopCHelper } from './c-helper';
 
 export interface SinkSnapshot {
   at: number;
@@ -36,25 +34,12 @@ export class Sink {
   }
 
   static async start(sockets = 4): Promise<Sink> {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'sfu-bench-sink-'));
-    const bin = path.join(dir, 'sink');
-    try {
-      execFileSync('cc', ['-O2', '-o', bin, path.join(__dirname, 'sink.c')], { stdio: 'pipe' });
-    } catch (e) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`cannot compile bench/lib/sink.c (a C compiler is needed): ${(e as Error).message}`);
+    const h = await startCHelper('sink', [String(sockets), String(8 * 1024 * 1024)]);
+    if (!h.first.startsWith('PORTS ')) {
+      stopCHelper(h);
+      throw new Error(h.first);
     }
-    const proc = spawn(bin, [String(sockets), String(8 * 1024 * 1024)], { stdio: 'pipe' });
-    // Writing to a sink that is gone (killed with the process group, say) must not crash the benchmark.
-    proc.stdin.on('error', () => undefined);
-    const lines = createInterface({ input: proc.stdout });
-    const ports = await new Promise<number[]>((resolve, reject) => {
-      lines.once('line', (l) =>
-        l.startsWith('PORTS ') ? resolve(l.slice(6).split(' ').map(Number)) : reject(new Error(l)),
-      );
-      proc.once('exit', (code) => reject(new Error(`sink exited: ${code}`)));
-    });
-    return new Sink(proc, lines, ports, dir);
+    return new Sink(h.proc, h.lines, h.first.slice(6).split(' ').map(Number), h.dir);
   }
 
   snapshot(): Promise<SinkSnapshot> {
@@ -81,13 +66,6 @@ export class Sink {
   }
 
   close(): void {
-    try {
-      this.proc.stdin.end('Q\n');
-    } catch {
-      // already gone
-    }
-    if (this.proc.exitCode === null) this.proc.kill();
-    this.lines.close();
-    rmSync(this.dir, { recursive: true, force: true });
+    stopCHelper({ proc: this.proc, lines: this.lines, dir: this.dir });
   }
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { IsoDateTime, Uuid } from './common';
+import { IsoDateTime, Text, Uuid } from './common';
 
 export const AuditEventView = Type.Object({
   seq: Type.Integer(),
@@ -18,9 +18,10 @@ export type AuditEventView = Static<typeof AuditEventView>;
 
 export const AuditQuery = Type.Object(
   {
-    action: Type.Optional(Type.String({ maxLength: 100 })),
+    action: Type.Optional(Text({ maxLength: 100 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-    beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** audit_events.seq is a bigserial read as a JS number. */
+    beforeSeq: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
   },
   { additionalProperties: false },
 );

@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { RoleSchema, Strict, Uuid, IsoDateTime } from './common';
+import { IsoDateTime, RoleSchema, Strict, Text, Uuid } from './common';
 
 export const LoginBody = Strict({
-  username: Type.String({ minLength: 1, maxLength: 100 }),
-  password: Type.String({ minLength: 1, maxLength: 200 }),
+  username: Text({ minLength: 1, maxLength: 100 }),
+  password: Text({ minLength: 1, maxLength: 200 }),
 });
 export type LoginBody = Static<typeof LoginBody>;
 
@@ -29,12 +29,12 @@ export const TokenPair = Type.Object({
 });
 export type TokenPair = Static<typeof TokenPair>;
 
-export const RefreshBody = Strict({ refreshToken: Type.String({ minLength: 10, maxLength: 300 }) });
+export const RefreshBody = Strict({ refreshToken: Text({ minLength: 10, maxLength: 300 }) });
 export type RefreshBody = Static<typeof RefreshBody>;
 
 export const ChangePasswordBody = Strict({
-  currentPassword: Type.String({ minLength: 1, maxLength: 200 }),
-  newPassword: Type.String({ minLength: 1, maxLength: 200 }),
+  currentPassword: Text({ minLength: 1, maxLength: 200 }),
+  newPassword: Text({ minLength: 1, maxLength: 200 }),
 });
 export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { IsoDateTime, Strict, Uuid } from './common';
+import { IsoDateTime, Strict, Text, Uuid } from './common';
 
 export const VERIFICATION_STATUSES = ['pending', 'verified', 'rejected'] as const;
 export const VerificationStatus = Type.Union(VERIFICATION_STATUSES.map((s) => Type.Literal(s)));
@@ -26,7 +26,7 @@ export type VerificationView = Static<typeof VerificationView>;
 
 export const DecideVerificationBody = Strict({
   status: Type.Union([Type.Literal('verified'), Type.Literal('rejected')]),
-  note: Type.String({ minLength: 1, maxLength: 2000 }),
+  note: Text({ minLength: 1, maxLength: 2000 }),
 });
 
 export const EvidenceView = Type.Object({

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { IsoDate, IsoDateTime, NonEmpty, Strict, Uuid } from './common';
+import { IsoDate, IsoDateTime, NonEmpty, Strict, Text, Uuid } from './common';
 
 export const QUALIFICATION_STATUSES = ['qualified', 'rectification', 'suspended', 'revoked', 'none'] as const;
 export const QualificationStatus = Type.Union(QUALIFICATION_STATUSES.map((s) => Type.Literal(s)));
@@ -44,7 +44,7 @@ export type InstitutionView = Static<typeof InstitutionView>;
 
 export const SetQualificationBody = Strict({
   status: QualificationStatus,
-  note: Type.String({ minLength: 1, maxLength: 2000 }),
+  note: Text({ minLength: 1, maxLength: 2000 }),
 });
 
 export const CreateLicenceBody = Strict({

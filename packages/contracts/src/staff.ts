@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { IsoDate, IsoDateTime, NonEmpty, Strict, Uuid } from './common';
+import { IsoDate, IsoDateTime, NonEmpty, Strict, Text, Uuid } from './common';
 
 export const STAFF_ROLES = ['institution_admin', 'class_manager', 'instructor'] as const;
 export const StaffRole = Type.Union(STAFF_ROLES.map((r) => Type.Literal(r)));
@@ -19,7 +19,7 @@ export const CreateStaffBody = Strict({
   roles: Type.Array(StaffRole, { minItems: 1, uniqueItems: true }),
   phone: Type.Optional(Type.String({ pattern: '^1[3-9][0-9]{9}$' })),
   email: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
-  initialPassword: Type.String({ minLength: 1, maxLength: 200 }),
+  initialPassword: Text({ minLength: 1, maxLength: 200 }),
   teachingSince: Type.Optional(IsoDate),
   certificates: Type.Optional(Type.Array(Certificate, { maxItems: 50 })),
 });
@@ -57,7 +57,7 @@ export type StaffView = Static<typeof StaffView>;
 
 export const AssignInstructorBody = Strict({
   accountId: Uuid,
-  override: Type.Optional(Strict({ reason: Type.String({ minLength: 10, maxLength: 2000 }) })),
+  override: Type.Optional(Strict({ reason: Text({ minLength: 10, maxLength: 2000 }) })),
 });
 export type AssignInstructorBody = Static<typeof AssignInstructorBody>;
 
@@ -76,7 +76,7 @@ export const CreateOfficerBody = Strict({
   username: Type.String({ pattern: '^[a-zA-Z0-9._-]{3,50}$' }),
   displayName: NonEmpty(100),
   jurisdictionId: Uuid,
-  initialPassword: Type.String({ minLength: 1, maxLength: 200 }),
+  initialPassword: Text({ minLength: 1, maxLength: 200 }),
 });
 export const OfficerView = Type.Object({
   accountId: Uuid,
@@ -85,10 +85,18 @@ export const OfficerView = Type.Object({
   jurisdictionId: Uuid,
 });
 
+/** An officer in the platform admin's list: with the account's state. */
+export const OfficerListItem = Type.Composite([
+  OfficerView,
+  Type.Object({
+    status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
+  }),
+]);
+
 export const CreateTraineeAccountBody = Strict({
   username: Type.String({ pattern: '^[a-zA-Z0-9._-]{3,50}$' }),
   displayName: NonEmpty(100),
-  initialPassword: Type.String({ minLength: 1, maxLength: 200 }),
+  initialPassword: Text({ minLength: 1, maxLength: 200 }),
 });
 export const TraineeAccountView = Type.Object({
   accountId: Uuid,

@@ -26,6 +26,11 @@ export function createDb(url: string, opts: { max?: number; applicationName?: st
     max: opts.max ?? 10,
     application_name: opts.applicationName ?? 'seafarer',
   });
+  // REL-1: a connection that breaks while checked out (PostgreSQL restarted, a proxy reset it) makes pg
+  // reject the client's queries AND emit 'error' on the client, which pg-pool listens to only while the
+  // client is idle: unheard, the emit throws and ends the process. The queries' rejections carry the
+  // error to the use-case (SERVICE_UNAVAILABLE); the pool drops the broken client on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle(pool, { schema });
   return { db, pool, close: () => pool.end() };
 }

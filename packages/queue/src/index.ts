@@ -3,6 +3,7 @@ import { JOBS_QUEUE, type JobName, type JobPayloads } from '@seafarer/contracts'
 import { withTimeout, type RedisWatch } from './redis';
 
 export * from './redis';
+export * from './process-policy';
 
 export interface QueueOptions {
   redisUrl: string;

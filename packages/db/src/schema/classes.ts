@@ -32,6 +32,12 @@ export const classes = pgTable(
     confirmedVersionId: uuid('confirmed_version_id'),
     rosterFiledAt: timestamp('roster_filed_at', { withTimezone: true }),
     rosterFiledCount: integer('roster_filed_count'),
+    /** JS-13.2: seconds a trainee has to answer a roll-call. */
+    rollCallWindowS: integer('roll_call_window_s').notNull().default(60),
+    /** JS-13.2: random roll-calls drawn per session (at least one). */
+    rollCallsPerSession: integer('roll_calls_per_session').notNull().default(1),
+    /** JS-7.2: trainees sampled by a random identity spot check. */
+    spotCheckSampleSize: integer('spot_check_sample_size').notNull().default(3),
     createdBy: uuid('created_by')
       .notNull()
       .references(() => accounts.id),

@@ -5,3 +5,6 @@ export * from './audit';
 export * from './classes';
 export * from './live';
 export * from './outbox';
+export * from './attendance';
+export * from './oversight';
+export * from './exams';

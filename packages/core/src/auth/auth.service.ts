@@ -7,7 +7,8 @@ import { AppError } from '../shared/errors';
 import { withTransaction } from '../shared/tx';
 import * as repo from './auth.repo';
 import { assertStrongPassword, burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
-import { createAccessTokens, hashToken, newRefreshToken } from './tokens';
+import { afterFailure, isLocked, mayCheckPassword } from './lockout';
+import { createAccessTokens, hashToken, newRefreshToken, type AccessClaims } from './tokens';
 
 export interface AuthSettings {
   /** The master secret (JWT_SECRET); access tokens are signed with the key derived from it (SEC-3). */
@@ -81,20 +82,89 @@ export function createAuthService(deps: {
     };
   }
 
+  const loadSessionActor = repo.prepareLoadSessionActor(db);
   async function actorForSession(sessionId: string): Promise<Actor> {
-    const row = await repo.loadSessionActor(db, sessionId);
+    const row = await loadSessionActor(sessionId);
     if (!row) throw new AppError('TOKEN_INVALID');
     if (row.session.revokedAt || row.session.expiresAt <= clock.now()) throw new AppError('SESSION_ENDED');
     if (row.account.status !== 'active') throw new AppError('ACCOUNT_DISABLED');
     return actorFromRow(row);
   }
 
+  const lockPolicy = { maxFailures: settings.maxFailures, lockMinutes: settings.lockMinutes };
+  type AccountRow = NonNullable<Awaited<ReturnType<typeof repo.findAccountByUsername>>>;
+  const lockedError = (until: Date | null) =>
+    new AppError('ACCOUNT_LOCKED', { details: { lockedUntil: until?.toISOString() ?? null } });
+
+  /**
+   * TM-3: one failed password check (sign-in or a password change's current password) on the shared
+   * counter, audited in the same transaction. The failure that locks a password change also ends the
+   * session that made it: that many wrong current passwords in a row say the session is not in its
+   * owner's hands. Other sessions stay (they were opened with the password; ending them would let anyone
+   * holding one session sign the owner out everywhere); the lock refuses new sign-ins and password changes.
+   */
+  async function recordFailure(
+    ctx: Ctx,
+    account: AccountRow,
+    via: 'login' | 'password_change',
+    checked: boolean,
+  ): Promise<{ lockedNow: boolean; lockedUntil: Date | null }> {
+    const now = clock.now();
+    return withTransaction(db, async (tx) => {
+      const current = await repo.lockStateForUpdate(tx, account.id);
+      if (!current) return { lockedNow: false, lockedUntil: null };
+      const { state, lockedNow } = afterFailure(current, now, lockPolicy);
+      await repo.setLockState(tx, account.id, state);
+      const endedSessionIds =
+        lockedNow && via === 'password_change' && ctx.actor ? [ctx.actor.sessionId] : [];
+      await repo.revokeSessions(tx, endedSessionIds, 'password_guessing', now);
+      await appendAudit(
+        tx,
+        via === 'login' ? { actor: null, requestId: ctx.requestId } : ctx,
+        {
+          action: lockedNow
+            ? 'auth.account_locked'
+            : via === 'login'
+              ? 'auth.login_failed'
+              : 'auth.password_change_failed',
+          targetType: 'account',
+          targetId: account.id,
+          institutionId: account.institutionId,
+          jurisdictionId: account.jurisdictionId,
+          data: {
+            via,
+            ip: ctx.ip ?? null,
+            failures: state.failedLoginCount,
+            ...(!checked && { checked }),
+            ...(lockedNow && { lockedUntil: state.lockedUntil!.toISOString(), endedSessionIds }),
+          },
+        },
+        now,
+      );
+      return { lockedNow, lockedUntil: state.lockedUntil };
+    });
+  }
+
   return {
+    /**
+     * SEC-1: every failed sign-in — unknown name, wrong password, locked or disabled account — gets the
+     * same answer (INVALID_CREDENTIALS) after the same work (one argon2 check, against a dummy hash when
+     * there is no account). Only the right password learns that the account is locked or disabled.
+     */
     async login(ctx: Ctx, input: { username: string; password: string }): Promise<TokenPair> {
       const now = clock.now();
       const account = await repo.findAccountByUsername(db, input.username);
       if (!account) {
         await burnPasswordCheck(input.password);
+        throw new AppError('INVALID_CREDENTIALS');
+      }
+      // A lock's budget of checks spent: nothing is tested until it ends (see lockout.ts).
+      const checked = mayCheckPassword(account, now, lockPolicy);
+      const right = checked
+        ? await verifyPassword(account.passwordHash, input.password)
+        : await burnPasswordCheck(input.password).then(() => false);
+      if (!right) {
+        await recordFailure(ctx, account, 'login', checked);
         throw new AppError('INVALID_CREDENTIALS');
       }
       const auditBase = {
@@ -103,32 +173,11 @@ export function createAuthService(deps: {
         institutionId: account.institutionId,
         jurisdictionId: account.jurisdictionId,
       };
-      const anonymous = { actor: null, requestId: ctx.requestId };
-      if (account.lockedUntil && account.lockedUntil > now) {
-        throw new AppError('ACCOUNT_LOCKED', { details: { lockedUntil: account.lockedUntil.toISOString() } });
-      }
-      if (account.status !== 'active') throw new AppError('ACCOUNT_DISABLED');
-      if (!(await verifyPassword(account.passwordHash, input.password))) {
-        const lockUntil = new Date(now.getTime() + settings.lockMinutes * 60_000);
-        const locked = await withTransaction(db, async (tx) => {
-          const after = await repo.recordLoginFailure(tx, account.id, settings.maxFailures, lockUntil);
-          const nowLocked = !!after.lockedUntil && after.lockedUntil > now;
-          await appendAudit(
-            tx,
-            anonymous,
-            {
-              ...auditBase,
-              action: nowLocked ? 'auth.account_locked' : 'auth.login_failed',
-              data: { ip: ctx.ip ?? null },
-            },
-            now,
-          );
-          return nowLocked ? after.lockedUntil : null;
-        });
-        if (locked) throw new AppError('ACCOUNT_LOCKED', { details: { lockedUntil: locked.toISOString() } });
-        throw new AppError('INVALID_CREDENTIALS');
-      }
       return withTransaction(db, async (tx) => {
+        // Read again under the row lock: a failure counted meanwhile may have locked the account.
+        const lock = await repo.lockStateForUpdate(tx, account.id);
+        if (lock && isLocked(lock, now)) throw lockedError(lock.lockedUntil);
+        if (account.status !== 'active') throw new AppError('ACCOUNT_DISABLED');
         await repo.clearLoginFailures(tx, account.id);
         const expiresAt = new Date(now.getTime() + settings.refreshTtlSeconds * 1000);
         const session = await repo.insertSession(tx, {
@@ -212,9 +261,18 @@ export function createAuthService(deps: {
       return outcome.pair!;
     },
 
+    /**
+     * Signature and expiry only, no database: who a request claims to be, for keying its rate limit.
+     * Never enough to authorise anything (the session may have ended); `authenticate` does that.
+     */
+    verifyAccessToken(accessToken: string): AccessClaims {
+      return tokens.verify(accessToken);
+    },
+
     /** Verifies an access token and loads the live actor (roles as they are now, session not revoked). */
-    async authenticate(accessToken: string): Promise<Actor> {
-      const claims = tokens.verify(accessToken);
+    async authenticate(accessToken: string | AccessClaims): Promise<Actor> {
+      // Claims this request's token already verified (the rate limiter's key) are not verified twice.
+      const claims = typeof accessToken === 'string' ? tokens.verify(accessToken) : accessToken;
       const actor = await actorForSession(claims.sid);
       if (actor.accountId !== claims.sub) throw new AppError('TOKEN_INVALID');
       return actor;
@@ -264,14 +322,23 @@ export function createAuthService(deps: {
       });
     },
 
+    /**
+     * TM-3: the current password is checked like a sign-in, on the same counter and lock. The caller is
+     * signed in as the account, so it may be told about the lock; while locked nothing checks the password.
+     */
     async changePassword(
       ctx: Ctx & { actor: Actor },
       input: { currentPassword: string; newPassword: string },
     ): Promise<void> {
       const now = clock.now();
       const account = await repo.findAccountByUsername(db, ctx.actor.username);
-      if (!account || !(await verifyPassword(account.passwordHash, input.currentPassword)))
+      if (!account) throw new AppError('TOKEN_INVALID');
+      if (isLocked(account, now)) throw lockedError(account.lockedUntil);
+      if (!(await verifyPassword(account.passwordHash, input.currentPassword))) {
+        const { lockedNow, lockedUntil } = await recordFailure(ctx, account, 'password_change', true);
+        if (lockedNow) throw lockedError(lockedUntil);
         throw new AppError('INVALID_CREDENTIALS');
+      }
       if (input.newPassword === input.currentPassword)
         throw new AppError('WEAK_PASSWORD', {
           message: { zh: '新密码不得与旧密码相同', en: 'The new password must differ from the old one' },
@@ -279,7 +346,10 @@ export function createAuthService(deps: {
       assertStrongPassword(input.newPassword, account.username);
       const passwordHash = await hashPassword(input.newPassword);
       await withTransaction(db, async (tx) => {
+        const lock = await repo.lockStateForUpdate(tx, account.id);
+        if (lock && isLocked(lock, now)) throw lockedError(lock.lockedUntil);
         await repo.setPassword(tx, account.id, passwordHash, now);
+        await repo.clearLoginFailures(tx, account.id);
         const others = await repo.activeSessionIds(tx, account.id, now, ctx.actor.sessionId);
         await repo.revokeSessions(tx, others, 'password_changed', now);
         await appendAudit(

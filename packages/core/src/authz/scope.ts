@@ -1,15 +1,27 @@
 import { and, eq } from 'drizzle-orm';
 import {
   accounts,
+  attendanceReviews,
   classes,
   classPlanVersions,
   classSessions,
+  evaluationSurveys,
   evidenceFiles,
+  examAttempts,
+  examStills,
+  examStandards,
+  exams,
   identityVerifications,
   institutions,
   jurisdictions,
   licences,
+  oversightCorrections,
+  oversightItems,
+  questions,
+  quizzes,
+  rollCalls,
   rosterEntries,
+  spotChecks,
   trainingItems,
   type DbOrTx,
 } from '@seafarer/db';
@@ -36,6 +48,19 @@ export const SCOPE_KINDS = [
   'rosterEntry',
   'verification',
   'evidence',
+  'spotCheck',
+  'rollCall',
+  'classTrainee',
+  'attendanceReview',
+  'oversightItem',
+  'oversightCorrection',
+  'question',
+  'examStandard',
+  'exam',
+  'examAttempt',
+  'examStill',
+  'quiz',
+  'survey',
 ] as const;
 export type ScopeKind = (typeof SCOPE_KINDS)[number];
 
@@ -55,10 +80,32 @@ export const PARENT_KINDS: Readonly<Record<ScopeKind, readonly ScopeKind[]>> = {
   rosterEntry: ['class', 'institution'],
   verification: ['rosterEntry', 'class', 'institution'],
   evidence: ['class', 'institution'],
+  // JS-7.2: a spot check belongs to its session and its class.
+  spotCheck: ['class', 'session', 'institution'],
+  // JS-13.2: a roll-call belongs to its session and its class.
+  rollCall: ['class', 'session', 'institution'],
+  // JS-15 / JS-16: a trainee account named within a class (on its roster), and an appeal/decision of one.
+  classTrainee: ['class'],
+  attendanceReview: ['class'],
+  oversightItem: ['institution'],
+  oversightCorrection: ['oversightItem', 'institution'],
+  // QM-2: a question of a training item's bank.
+  question: ['trainingItem', 'institution'],
+  // JS-7.3: an exam standard of a training item; an exam of a class; an attempt of an exam (its candidate's).
+  examStandard: ['trainingItem', 'institution'],
+  exam: ['class', 'institution'],
+  examAttempt: ['exam', 'class', 'institution'],
+  // A still the live node grabbed of an attempt (proctoring).
+  examStill: ['examAttempt', 'exam', 'class', 'institution'],
+  // JS-7.1 / JS-14: an in-class quiz of a session; a course evaluation survey of a class.
+  quiz: ['class', 'session', 'institution'],
+  survey: ['class', 'institution'],
 };
 
 /** Kinds whose path value is a number within their parent (a plan's version 1, 2, …), not an id. */
 const NUMBERED_WITHIN: Partial<Record<ScopeKind, ScopeKind>> = { planVersion: 'class' };
+/** Kinds named only within their parent (an account is a class's trainee only on that class's roster). */
+const NAMED_WITHIN: Partial<Record<ScopeKind, ScopeKind>> = { classTrainee: 'class' };
 
 export interface ScopeTarget {
   kind: ScopeKind;
@@ -124,7 +171,7 @@ export function compileAccessRule(url: string, rule: AccessRule): CompiledAccess
       throw new Error(
         `${where}: a ${step.kind} (:${step.param}) cannot belong to a ${parent.kind} (:${parent.param})`,
       );
-    const within = NUMBERED_WITHIN[step.kind];
+    const within = NUMBERED_WITHIN[step.kind] ?? NAMED_WITHIN[step.kind];
     if (within && parent?.kind !== within)
       throw new Error(
         `${where}: :${step.param} numbers a ${step.kind} within a ${within}; name the ${within} first`,
@@ -295,6 +342,160 @@ const resolvers: Record<ScopeKind, Resolver> = {
       .where(eq(evidenceFiles.id, id))
       .limit(1);
     return target('evidence', id, r, { class: r?.classId }, { classId: r?.classId });
+  },
+  spotCheck: async (db, id) => {
+    const [r] = await withInstitution(
+      db,
+      { classId: spotChecks.classId, sessionId: spotChecks.sessionId },
+      spotChecks,
+      spotChecks.institutionId,
+    )
+      .where(eq(spotChecks.id, id))
+      .limit(1);
+    return target('spotCheck', id, r, { class: r?.classId, session: r?.sessionId }, { classId: r?.classId });
+  },
+  rollCall: async (db, id) => {
+    const [r] = await withInstitution(
+      db,
+      { classId: rollCalls.classId, sessionId: rollCalls.sessionId },
+      rollCalls,
+      rollCalls.institutionId,
+    )
+      .where(eq(rollCalls.id, id))
+      .limit(1);
+    return target('rollCall', id, r, { class: r?.classId, session: r?.sessionId }, { classId: r?.classId });
+  },
+  classTrainee: async (db, id, parent) => {
+    if (!parent || parent.kind !== 'class') return undefined;
+    const [r] = await withInstitution(db, {}, rosterEntries, rosterEntries.institutionId)
+      .where(and(eq(rosterEntries.classId, parent.id), eq(rosterEntries.accountId, id)))
+      .limit(1);
+    return target('classTrainee', id, r, { class: parent.id }, { classId: parent.id, ownerAccountId: id });
+  },
+  attendanceReview: async (db, id) => {
+    const [r] = await withInstitution(
+      db,
+      { classId: attendanceReviews.classId, ownerAccountId: attendanceReviews.accountId },
+      classes,
+      classes.institutionId,
+    )
+      .innerJoin(attendanceReviews, eq(attendanceReviews.classId, classes.id))
+      .where(eq(attendanceReviews.id, id))
+      .limit(1);
+    return target(
+      'attendanceReview',
+      id,
+      r,
+      { class: r?.classId },
+      { classId: r?.classId, ownerAccountId: r?.ownerAccountId },
+    );
+  },
+  // JS-17: an officer's finding, complaint or violation belongs to its institution; a correction to its item.
+  oversightItem: async (db, id) => {
+    const [r] = await withInstitution(db, {}, oversightItems, oversightItems.institutionId)
+      .where(eq(oversightItems.id, id))
+      .limit(1);
+    return target('oversightItem', id, r, {});
+  },
+  oversightCorrection: async (db, id) => {
+    const [r] = await withInstitution(
+      db,
+      { itemId: oversightItems.id },
+      oversightItems,
+      oversightItems.institutionId,
+    )
+      .innerJoin(oversightCorrections, eq(oversightCorrections.itemId, oversightItems.id))
+      .where(eq(oversightCorrections.id, id))
+      .limit(1);
+    return target('oversightCorrection', id, r, { oversightItem: r?.itemId });
+  },
+  question: async (db, id) => {
+    const [r] = await withInstitution(
+      db,
+      { itemId: questions.trainingItemId },
+      questions,
+      questions.institutionId,
+    )
+      .where(eq(questions.id, id))
+      .limit(1);
+    return target('question', id, r, { trainingItem: r?.itemId });
+  },
+  examStandard: async (db, id) => {
+    const [r] = await withInstitution(
+      db,
+      { itemId: examStandards.trainingItemId },
+      examStandards,
+      examStandards.institutionId,
+    )
+      .where(eq(examStandards.id, id))
+      .limit(1);
+    return target('examStandard', id, r, { trainingItem: r?.itemId });
+  },
+  exam: async (db, id) => {
+    const [r] = await withInstitution(db, { classId: exams.classId }, exams, exams.institutionId)
+      .where(eq(exams.id, id))
+      .limit(1);
+    return target('exam', id, r, { class: r?.classId }, { classId: r?.classId });
+  },
+  // A trainee reaches only their own attempt.
+  examAttempt: async (db, id) => {
+    const [r] = await withInstitution(
+      db,
+      { examId: exams.id, classId: exams.classId, ownerAccountId: examAttempts.accountId },
+      exams,
+      exams.institutionId,
+    )
+      .innerJoin(examAttempts, eq(examAttempts.examId, exams.id))
+      .where(eq(examAttempts.id, id))
+      .limit(1);
+    return target(
+      'examAttempt',
+      id,
+      r,
+      { exam: r?.examId, class: r?.classId },
+      { classId: r?.classId, ownerAccountId: r?.ownerAccountId },
+    );
+  },
+  examStill: async (db, id) => {
+    const [r] = await withInstitution(
+      db,
+      { attemptId: examAttempts.id, examId: exams.id, classId: exams.classId },
+      exams,
+      exams.institutionId,
+    )
+      .innerJoin(examAttempts, eq(examAttempts.examId, exams.id))
+      .innerJoin(examStills, eq(examStills.attemptId, examAttempts.id))
+      .where(eq(examStills.id, id))
+      .limit(1);
+    return target(
+      'examStill',
+      id,
+      r,
+      { examAttempt: r?.attemptId, exam: r?.examId, class: r?.classId },
+      { classId: r?.classId },
+    );
+  },
+  quiz: async (db, id) => {
+    const [r] = await withInstitution(
+      db,
+      { classId: quizzes.classId, sessionId: quizzes.sessionId },
+      quizzes,
+      quizzes.institutionId,
+    )
+      .where(eq(quizzes.id, id))
+      .limit(1);
+    return target('quiz', id, r, { class: r?.classId, session: r?.sessionId }, { classId: r?.classId });
+  },
+  survey: async (db, id) => {
+    const [r] = await withInstitution(
+      db,
+      { classId: evaluationSurveys.classId },
+      evaluationSurveys,
+      evaluationSurveys.institutionId,
+    )
+      .where(eq(evaluationSurveys.id, id))
+      .limit(1);
+    return target('survey', id, r, { class: r?.classId }, { classId: r?.classId });
   },
 };
 

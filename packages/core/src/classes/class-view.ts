@@ -1,5 +1,14 @@
 import type { ClassView, PlanVersionView } from '@seafarer/contracts';
+import { chinaHhMm, planFilingDeadlineView, planFilingProblems, planHours } from '../filing';
+import { joinWindow } from '../live/live-access.service';
 import type { ClassRow, SessionRow, VersionRow } from './classes.repo';
+
+/** What a version's view is computed against: the item's syllabus and licence today, and now. */
+export interface VersionFacts {
+  syllabusHours: number;
+  licensedScale: number;
+  now: Date;
+}
 
 /** The plan as stored in a version's `plan` column. */
 export interface StoredPlan {
@@ -16,9 +25,23 @@ export function filingStateOf(status: string): ClassView['filingState'] {
   return 'draft';
 }
 
-export function toVersionView(v: VersionRow, sessions: SessionRow[]): PlanVersionView {
+export function toVersionView(v: VersionRow, sessions: SessionRow[], facts: VersionFacts): PlanVersionView {
   const plan = v.plan as StoredPlan;
-  const hhmm = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
+  const hhmm = chinaHhMm;
+  // JS-10 / JS-11.1 / JS-6: a draft shows what its filing would be refused with, by the filing's own check.
+  const problems =
+    v.status === 'draft'
+      ? planFilingProblems(
+          {
+            sessions: plan.sessions,
+            firstSessionDate: v.firstSessionDate,
+            scale: v.scale,
+            syllabusHours: facts.syllabusHours,
+            licensedScale: facts.licensedScale,
+          },
+          facts.now,
+        ).map(({ code, zh, en }) => ({ code, zh, en }))
+      : [];
   return {
     id: v.id,
     version: v.version,
@@ -37,6 +60,7 @@ export function toVersionView(v: VersionRow, sessions: SessionRow[]): PlanVersio
       endsAt: s.endsAt.toISOString(),
       topic: s.topic,
       instructorAccountId: s.instructorAccountId,
+      ...windowOf(s),
     })),
     managers: plan.managers,
     instructors: plan.instructors,
@@ -45,20 +69,31 @@ export function toVersionView(v: VersionRow, sessions: SessionRow[]): PlanVersio
     filedAt: v.filedAt?.toISOString() ?? null,
     reviewedAt: v.reviewedAt?.toISOString() ?? null,
     reviewReason: v.reviewReason,
+    hours: planHours(plan.sessions, facts.syllabusHours),
+    problems,
   };
+}
+
+/** VC-3: the session's join window, by the join grant's own function. */
+function windowOf(s: SessionRow) {
+  const w = joinWindow(s);
+  return { joinOpensAt: w.opensAt.toISOString(), joinClosesAt: w.closesAt.toISOString() };
 }
 
 export function toClassView(
   c: ClassRow,
   item: { code: string; nameZh: string },
+  institution: { nameZh: string },
   current: PlanVersionView,
   confirmedVersion: number | null,
   rosterCount: number,
+  now: Date,
 ): ClassView {
   const filingState = filingStateOf(current.status);
   return {
     id: c.id,
     institutionId: c.institutionId,
+    institutionNameZh: institution.nameZh,
     trainingItemId: c.trainingItemId,
     trainingItemCode: item.code,
     trainingItemNameZh: item.nameZh,
@@ -71,5 +106,6 @@ export function toClassView(
     rosterCount,
     rosterFiledAt: c.rosterFiledAt?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(),
+    filingDeadline: planFilingDeadlineView(current.firstSessionDate, now, current.status),
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import {
   accounts,
   classMessages,
@@ -7,6 +7,8 @@ import {
   classes,
   identityVerifications,
   institutions,
+  jurisdictions,
+  livePresenceEvents,
   people,
   rosterEntries,
   trainingItems,
@@ -73,19 +75,31 @@ export const findSession = async (db: DbOrTx, id: string) =>
 
 export const listClasses = (db: DbOrTx, institutionId: string) =>
   db
-    .select({ c: classes, v: classPlanVersions })
+    .select({ c: classes, v: classPlanVersions, institutionNameZh: institutions.nameZh })
     .from(classes)
     .innerJoin(classPlanVersions, eq(classPlanVersions.id, classes.currentVersionId))
+    .innerJoin(institutions, eq(institutions.id, classes.institutionId))
     .where(eq(classes.institutionId, institutionId))
     .orderBy(desc(classes.createdAt));
 
 export const listClassesOfTrainee = (db: DbOrTx, accountId: string) =>
   db
-    .select({ c: classes, v: classPlanVersions })
+    .select({ c: classes, v: classPlanVersions, institutionNameZh: institutions.nameZh })
     .from(rosterEntries)
     .innerJoin(classes, eq(classes.id, rosterEntries.classId))
     .innerJoin(classPlanVersions, eq(classPlanVersions.id, classes.currentVersionId))
+    .innerJoin(institutions, eq(institutions.id, classes.institutionId))
     .where(eq(rosterEntries.accountId, accountId));
+
+/** The classes whose current plan names the instructor (newest first). */
+export const listClassesOfInstructor = (db: DbOrTx, accountId: string) =>
+  db
+    .select({ c: classes, v: classPlanVersions, institutionNameZh: institutions.nameZh })
+    .from(classes)
+    .innerJoin(classPlanVersions, eq(classPlanVersions.id, classes.currentVersionId))
+    .innerJoin(institutions, eq(institutions.id, classes.institutionId))
+    .where(sql`${classPlanVersions.plan}->'instructors' @> ${JSON.stringify([accountId])}::jsonb`)
+    .orderBy(desc(classes.createdAt));
 
 export const findItemWithInstitution = async (db: DbOrTx, itemId: string) =>
   (
@@ -165,3 +179,34 @@ export const listMessages = (db: DbOrTx, classId: string, limit: number) =>
     .where(eq(classMessages.classId, classId))
     .orderBy(desc(classMessages.createdAt))
     .limit(limit);
+
+/** The jurisdiction path of an institution (for finding the officers who cover it). */
+export const institutionJurisdictionPath = async (db: DbOrTx, institutionId: string) =>
+  (
+    await db
+      .select({ path: jurisdictions.path })
+      .from(institutions)
+      .innerJoin(jurisdictions, eq(jurisdictions.id, institutions.jurisdictionId))
+      .where(eq(institutions.id, institutionId))
+      .limit(1)
+  )[0]?.path;
+
+/** Active maritime-officer accounts with their jurisdiction's path. */
+export const activeOfficers = (db: DbOrTx) =>
+  db
+    .select({ id: accounts.id, path: jurisdictions.path })
+    .from(accounts)
+    .innerJoin(jurisdictions, eq(jurisdictions.id, accounts.jurisdictionId))
+    .where(and(sql`'maritime_officer' = any(${accounts.roles})`, eq(accounts.status, 'active')));
+
+/** One account's presence events in a class, in time order. */
+export const presenceEventsOf = (db: DbOrTx, classId: string, accountId: string) =>
+  db
+    .select({
+      sessionId: livePresenceEvents.sessionId,
+      event: livePresenceEvents.event,
+      at: livePresenceEvents.at,
+    })
+    .from(livePresenceEvents)
+    .where(and(eq(livePresenceEvents.classId, classId), eq(livePresenceEvents.accountId, accountId)))
+    .orderBy(asc(livePresenceEvents.at));

@@ -1,9 +1,18 @@
-import type { ClassView, CreateClassBody, PlanBody, PlanVersionView } from '@seafarer/contracts';
+import type {
+  ClassView,
+  CreateClassBody,
+  ErrorCode,
+  PlanBody,
+  PlanVersionView,
+  QualificationStatus,
+} from '@seafarer/contracts';
 import type { Db, Tx } from '@seafarer/db';
 import type { AuditInput } from '../audit/audit.repo';
 import {
-  checkHoursCoverSyllabus,
   checkPlanFilingDeadline,
+  formatChinaMinute,
+  planFilingDeadlineView,
+  planFilingProblems,
   diffPlanVersions,
   latestPlanFilingDate,
   sessionInstant,
@@ -14,6 +23,7 @@ import {
   type FilingState,
 } from '../filing';
 import type { InstitutionService } from '../institution/institution.service';
+import { holdsOnlineQualification } from '../institution/online-eligibility';
 import type { NotificationService } from '../notify/notifications.service';
 import { meetsTeachingStandard, teachingYears } from '../people/instructor-rules';
 import { instructorQualificationOf } from '../people/people.repo';
@@ -22,8 +32,10 @@ import type { Actor, Ctx } from '../shared/context';
 import { AppError } from '../shared/errors';
 import type { JobsDep } from '../shared/jobs';
 import { auditedWrite } from '../shared/tx';
-import { filingStateOf, toClassView, toVersionView, type StoredPlan } from './class-view';
+import { filingStateOf, toClassView, toVersionView, type StoredPlan, type VersionFacts } from './class-view';
 import * as repo from './classes.repo';
+import { notifyOfficers } from './officer-notices';
+import { planConfirmedToday } from '../attendance/rollcall.service';
 
 type AuthedCtx = Ctx & { actor: Actor };
 
@@ -78,13 +90,7 @@ export function createClassService(deps: {
         details: { scale: body.scale, licensedScale: item.licensedScale },
       });
 
-    // JS-10: scheduled hours cover the syllabus.
-    const coverage = checkHoursCoverSyllabus(sessions, item.syllabusHours);
-    if (!coverage.ok)
-      throw new AppError('PRECONDITION_FAILED', {
-        message: { zh: coverage.problem.zh, en: coverage.problem.en },
-        details: coverage,
-      });
+    // JS-10: a draft may fall short of the syllabus (the view shows the shortfall); filing refuses it.
 
     // JS-9: instructors of this institution, each with 3+ years of teaching or an explicit override.
     const instructorIds = [...new Set(sessions.map((s) => s.instructorAccountId))];
@@ -190,6 +196,12 @@ export function createClassService(deps: {
     }
   }
 
+  const factsOf = (item: { syllabusHours: number; licensedScale: number }, now: Date): VersionFacts => ({
+    syllabusHours: item.syllabusHours,
+    licensedScale: item.licensedScale,
+    now,
+  });
+
   async function loadView(classId: string): Promise<ClassView> {
     const c = await repo.findClass(db, classId);
     if (!c) throw new AppError('NOT_FOUND');
@@ -199,12 +211,15 @@ export function createClassService(deps: {
       repo.rosterCount(db, classId),
     ]);
     const confirmed = c.confirmedVersionId ? await repo.findVersion(db, c.confirmedVersionId) : undefined;
+    const now = clock.now();
     return toClassView(
       c,
       found!.item,
-      toVersionView(current!, await repo.listSessions(db, current!.id)),
+      found!.institution,
+      toVersionView(current!, await repo.listSessions(db, current!.id), factsOf(found!.item, now)),
       confirmed?.version ?? null,
       n,
+      now,
     );
   }
 
@@ -215,17 +230,21 @@ export function createClassService(deps: {
     return r;
   }
 
-  function summaries(rows: Array<{ c: repo.ClassRow; v: repo.VersionRow }>) {
+  function summaries(rows: Array<{ c: repo.ClassRow; v: repo.VersionRow; institutionNameZh: string }>) {
+    const now = clock.now();
     return Promise.all(
-      rows.map(async ({ c, v }) => ({
+      rows.map(async ({ c, v, institutionNameZh }) => ({
         id: c.id,
         code: c.code,
         name: c.name,
         institutionId: c.institutionId,
+        institutionNameZh,
         filingState: filingStateOf(v.status),
         currentVersion: v.version,
         firstSessionDate: v.firstSessionDate,
         rosterCount: await repo.rosterCount(db, c.id),
+        rosterFiledAt: c.rosterFiledAt?.toISOString() ?? null,
+        filingDeadline: planFilingDeadlineView(v.firstSessionDate, now, v.status),
       })),
     );
   }
@@ -286,6 +305,16 @@ export function createClassService(deps: {
     /** The classes a trainee is on the roster of. */
     listClassesOfTrainee: async (accountId: string) =>
       summaries(await repo.listClassesOfTrainee(db, accountId)),
+
+    /** The caller's own classes: a trainee's by the roster, an instructor's by the plans that name them. */
+    async listMyClasses(actor: Actor) {
+      const rows = actor.roles.includes('trainee')
+        ? await repo.listClassesOfTrainee(db, actor.accountId)
+        : actor.roles.includes('instructor')
+          ? await repo.listClassesOfInstructor(db, actor.accountId)
+          : [];
+      return summaries(rows);
+    },
 
     /**
      * QM-2 / JS-11.3: a draft is edited in place; a filed, confirmed or rejected plan is never changed:
@@ -365,13 +394,46 @@ export function createClassService(deps: {
         const v = (await repo.findVersion(tx, c.currentVersionId!))!;
         step(v.status, 'file');
         const now = clock.now();
-        const deadline = checkPlanFilingDeadline(now, v.firstSessionDate);
-        if (!deadline.ok)
-          throw new AppError('DEADLINE_PASSED', {
-            message: { zh: deadline.problem.zh, en: deadline.problem.en },
-            details: { daysAhead: deadline.daysAhead, latestFilingDate: deadline.latestFilingDate },
+        const { item, institution } = (await repo.findItemWithInstitution(tx, c.trainingItemId))!;
+        // JS-3 / JS-17: a suspended or revoked institution files nothing (the same rule as opening a class).
+        if (!holdsOnlineQualification(institution.onlineQualification as QualificationStatus))
+          throw new AppError('NOT_QUALIFIED_ONLINE');
+        const plan = v.plan as StoredPlan;
+        // JS-11.1, JS-5 / JS-10, JS-6: the rules a draft may still break are applied now, by the same
+        // check the class view shows; the first one refuses the filing, with its code.
+        const [problem] = planFilingProblems(
+          {
+            sessions: plan.sessions,
+            firstSessionDate: v.firstSessionDate,
+            scale: v.scale,
+            syllabusHours: item.syllabusHours,
+            licensedScale: item.licensedScale,
+          },
+          now,
+        );
+        if (problem)
+          throw new AppError(problem.code as ErrorCode, {
+            message: { zh: problem.zh, en: problem.en },
+            details: problem.details,
           });
+        const deadline = checkPlanFilingDeadline(now, v.firstSessionDate);
+        const daysAhead = deadline.daysAhead;
         await repo.updateVersion(tx, v.id, { status: 'filed', filedAt: now, filedBy: ctx.actor.accountId });
+        const first = (await repo.listSessions(tx, v.id))[0]!;
+        const at = formatChinaMinute(first.startsAt);
+        await notifyOfficers(notifications, tx, c, {
+          kind: 'filing.plan_filed',
+          title: {
+            zh: `${institution.nameZh} 报备了开班计划：${c.name}（${c.code}）`,
+            en: `${institution.nameEn} filed a class plan: ${c.name} (${c.code})`,
+          },
+          body: {
+            zh: `第 ${v.version} 版计划待审核。首次课 ${at}（北京时间），共 ${plan.sessions.length} 次课，规模 ${v.scale} 人。`,
+            en: `Plan version ${v.version} awaits review. First session ${at} (China time); ${plan.sessions.length} sessions, ${v.scale} trainees.`,
+          },
+          data: { version: v.version, firstSessionStartsAt: first.startsAt.toISOString() },
+          dedupeKey: `plan-filed:${v.id}`,
+        });
         return {
           result: null,
           audit: {
@@ -379,7 +441,7 @@ export function createClassService(deps: {
             targetType: 'class',
             targetId: classId,
             institutionId: c.institutionId,
-            data: { version: v.version, daysAhead: deadline.daysAhead },
+            data: { version: v.version, daysAhead },
           },
         };
       });
@@ -414,6 +476,8 @@ export function createClassService(deps: {
           await repo.updateClass(tx, classId, { confirmedVersionId: v.id });
           // REL-2: the reminders are scheduled by the very commit that confirms the class.
           await scheduleSessionReminders(tx, classId, v.id);
+          // JS-13.2: a class confirmed for a session today gets that day's random roll-calls now.
+          await planConfirmedToday(tx, { clock, jobs }, v.id);
         }
         const plan = v.plan as StoredPlan;
         await notifications.notify(
@@ -481,8 +545,14 @@ export function createClassService(deps: {
     },
 
     async listVersions(classId: string): Promise<PlanVersionView[]> {
+      const c = await repo.findClass(db, classId);
+      if (!c) throw new AppError('NOT_FOUND');
+      const found = (await repo.findItemWithInstitution(db, c.trainingItemId))!;
+      const facts = factsOf(found.item, clock.now());
       const versions = await repo.listVersions(db, classId);
-      return Promise.all(versions.map(async (v) => toVersionView(v, await repo.listSessions(db, v.id))));
+      return Promise.all(
+        versions.map(async (v) => toVersionView(v, await repo.listSessions(db, v.id), facts)),
+      );
     },
 
     /** QM-2: what changed in `version` against the one before it, for the officer. */

@@ -56,3 +56,11 @@ export function assertValidInstant(at: Date, what: LocalizedText): void {
     });
   }
 }
+
+/** 'YYYY-MM-DD HH:MM' in China time: how papers for the authority write an instant ("2026-12-07 08:30"). */
+export function formatChinaMinute(at: Date): string {
+  return formatShanghaiDateTime(at).slice(0, 16);
+}
+
+/** 'HH:MM' in China time. */
+export const chinaHhMm = (at: Date): string => formatShanghaiDateTime(at).slice(11, 16);

@@ -102,3 +102,27 @@ function assertCalendarDate(date: string): void {
     });
   }
 }
+
+/** What the pages show of the plan-filing deadline (JS-11.1), as of `now`. */
+export interface PlanFilingDeadlineView {
+  firstSessionDate: string;
+  lastFilingDate: string;
+  /** China calendar days from today to the last filing date: 0 on the last day, negative once passed. */
+  daysLeft: number;
+  /** Whether the deadline still concerns the plan: only a draft (or a rejected plan, to amend) is yet to file. */
+  applies: boolean;
+}
+
+export function planFilingDeadlineView(
+  firstSessionDate: string,
+  now: Date,
+  status: string,
+): PlanFilingDeadlineView {
+  const lastFilingDate = latestPlanFilingDate(firstSessionDate);
+  return {
+    firstSessionDate,
+    lastFilingDate,
+    daysLeft: calendarDaysBetween(shanghaiDate(now), lastFilingDate),
+    applies: status === 'draft' || status === 'rejected',
+  };
+}

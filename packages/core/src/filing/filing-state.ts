@@ -1,4 +1,4 @@
-import type { LocalizedText } from '@seafarer/contracts';
+import { PLAN_STATUS_LABELS, type LocalizedText } from '@seafarer/contracts';
 import type { Problem } from './problem';
 
 /**
@@ -11,13 +11,8 @@ export type FilingState = (typeof FILING_STATES)[number];
 export const FILING_EVENTS = ['file', 'confirm', 'reject', 'amend'] as const;
 export type FilingEvent = (typeof FILING_EVENTS)[number];
 
-export const FILING_STATE_LABELS: Readonly<Record<FilingState, LocalizedText>> = {
-  draft: { zh: '草稿（未报备）', en: 'draft (not filed)' },
-  filed: { zh: '已报备，待海事管理机构审核', en: 'filed, pending review by the authority' },
-  confirmed: { zh: '已确认', en: 'confirmed' },
-  rejected: { zh: '已退回', en: 'rejected' },
-  superseded: { zh: '已被新版本取代', en: 'superseded by a newer version' },
-};
+/** The labels of the one table in contracts (the pages and the filing package name states the same way). */
+export const FILING_STATE_LABELS: Readonly<Record<FilingState, LocalizedText>> = PLAN_STATUS_LABELS;
 
 export const FILING_EVENT_LABELS: Readonly<Record<FilingEvent, LocalizedText>> = {
   file: { zh: '报备', en: 'file' },

@@ -1,10 +1,12 @@
 export type { Problem } from './problem';
-export { isCalendarDate } from './china-time';
+export { chinaHhMm, formatChinaMinute, isCalendarDate } from './china-time';
 export {
   PLAN_FILING_MIN_DAYS,
   checkPlanFilingDeadline,
   checkRosterFilingDeadline,
   latestPlanFilingDate,
+  planFilingDeadlineView,
+  type PlanFilingDeadlineView,
   sessionInstant,
   type PlanFilingCheck,
   type RosterFilingCheck,
@@ -45,3 +47,4 @@ export {
   type FilingTransition,
   type FilingTransitionResult,
 } from './filing-state';
+export { planFilingProblems, planHours, type FilingProblem, type PlanFacts } from './plan-readiness';

@@ -17,6 +17,10 @@ export async function insertJurisdiction(db: DbOrTx, v: typeof jurisdictions.$in
 export const findInstitution = async (db: DbOrTx, id: string) =>
   (await db.select().from(institutions).where(eq(institutions.id, id)).limit(1))[0];
 
+/** The institution's row, locked until the transaction ends (qualification changes are serialised). */
+export const findInstitutionForUpdate = async (db: DbOrTx, id: string) =>
+  (await db.select().from(institutions).where(eq(institutions.id, id)).for('update').limit(1))[0];
+
 export const findInstitutionByCreditCode = async (db: DbOrTx, code: string) =>
   (await db.select().from(institutions).where(eq(institutions.creditCode, code)).limit(1))[0];
 

@@ -14,6 +14,7 @@ import { AppError } from '../shared/errors';
 import { auditedWrite } from '../shared/tx';
 import * as repo from './institution.repo';
 import { onlineEligibilityProblems } from './online-eligibility';
+import { applySanction, qualificationAfter, SANCTION_FOR_STATUS } from './qualification';
 
 type AuthedCtx = Ctx & { actor: Actor };
 
@@ -167,31 +168,45 @@ export function createInstitutionService(deps: { db: Db; clock: Clock }) {
       return toInstitutionView(i);
     },
 
-    /** JS-3 / JS-17: the authority (or platform admin) grants, suspends or revokes online-training qualification. */
+    /**
+     * JS-3 / JS-17: the authority (or platform admin) grants, suspends or revokes online-training
+     * qualification, as the measure the status stands for: through the one path (applySanction), so
+     * the sanctions table holds the history. 'none' is where an institution starts, not a measure.
+     */
     async setQualification(
       ctx: AuthedCtx,
       institutionId: string,
       body: { status: QualificationStatus; note: string },
     ) {
-      return write(ctx, async (tx) => {
-        const before = await repo.findInstitution(tx, institutionId);
-        if (!before) throw new AppError('NOT_FOUND');
-        const i = await repo.updateInstitution(tx, institutionId, {
-          onlineQualification: body.status,
-          qualificationNote: body.note,
-          qualificationChangedAt: clock.now(),
-        });
-        return {
-          result: toInstitutionView(i),
-          audit: {
-            action: 'institution.qualification_changed',
-            targetType: 'institution',
-            targetId: i.id,
-            institutionId: i.id,
-            jurisdictionId: i.jurisdictionId,
-            data: { from: before.onlineQualification, to: body.status, note: body.note },
+      const kind = SANCTION_FOR_STATUS[body.status];
+      if (!kind)
+        throw new AppError('VALIDATION', {
+          message: {
+            zh: '不能将线上培训资格改为“无资格”；请暂停或取消资格',
+            en: 'Qualification cannot be set to "none"; suspend or revoke it instead',
           },
-        };
+          details: { field: 'status' },
+        });
+      return write(ctx, async (tx) => {
+        const before = await repo.findInstitutionForUpdate(tx, institutionId);
+        if (!before) throw new AppError('NOT_FOUND');
+        const from = before.onlineQualification as QualificationStatus;
+        const v = qualificationAfter(from, kind, null, shanghaiDate(clock.now()));
+        // A status set by its name: the same status again is a no-op refusal, not a new measure.
+        if (!v.ok && !(kind === 'order_correction' && v.code === 'VALIDATION'))
+          throw new AppError(v.code, { message: v.message });
+        const { institution, audit } = await applySanction(tx, {
+          institutionId,
+          kind,
+          from,
+          to: body.status,
+          reason: body.note,
+          deadline: null,
+          itemId: null,
+          issuedBy: ctx.actor.accountId,
+          at: clock.now(),
+        });
+        return { result: toInstitutionView(institution), audit };
       });
     },
 

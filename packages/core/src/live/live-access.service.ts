@@ -15,6 +15,23 @@ import { findStanding } from './session-standing.repo';
 export const ROOM_OPENS_BEFORE_MINUTES = 30;
 export const ROOM_CLOSES_AFTER_MINUTES = 30;
 
+/**
+ * The span in which a session's live room admits (the join grant's check, and what the pages show as
+ * the way in): from ROOM_OPENS_BEFORE_MINUTES before its start to ROOM_CLOSES_AFTER_MINUTES after its end.
+ */
+export function joinWindow(session: { startsAt: Date; endsAt: Date }): { opensAt: Date; closesAt: Date } {
+  return {
+    opensAt: new Date(session.startsAt.getTime() - ROOM_OPENS_BEFORE_MINUTES * 60_000),
+    closesAt: new Date(session.endsAt.getTime() + ROOM_CLOSES_AFTER_MINUTES * 60_000),
+  };
+}
+
+/** Whether `at` is inside the session's join window (both ends included). */
+export function insideJoinWindow(session: { startsAt: Date; endsAt: Date }, at: Date): boolean {
+  const { opensAt, closesAt } = joinWindow(session);
+  return at.getTime() >= opensAt.getTime() && at.getTime() <= closesAt.getTime();
+}
+
 export function createLiveAccessService(deps: {
   db: Db;
   clock: Clock;
@@ -46,14 +63,17 @@ export function createLiveAccessService(deps: {
       const session = await classes.findSession(db, sessionId);
       if (!session || session.classId !== classId || session.versionId !== c.confirmedVersionId)
         throw new AppError('NOT_FOUND');
-      const now = clock.now().getTime();
-      if (
-        now < session.startsAt.getTime() - ROOM_OPENS_BEFORE_MINUTES * 60_000 ||
-        now > session.endsAt.getTime() + ROOM_CLOSES_AFTER_MINUTES * 60_000
-      )
+      if (!insideJoinWindow(session, clock.now())) {
+        const w = joinWindow(session);
         throw new AppError('OUTSIDE_TIMETABLE', {
-          details: { startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString() },
+          details: {
+            startsAt: session.startsAt.toISOString(),
+            endsAt: session.endsAt.toISOString(),
+            joinOpensAt: w.opensAt.toISOString(),
+            joinClosesAt: w.closesAt.toISOString(),
+          },
         });
+      }
       const version = (await classes.findVersion(db, c.confirmedVersionId))!;
       const plan = version.plan as StoredPlan;
       const a = ctx.actor;

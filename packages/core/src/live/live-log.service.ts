@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { accounts, liveInteractions, livePresenceEvents, people, type Db } from '@seafarer/db';
+import { accounts, liveInteractions, livePresenceEvents, people, rosterEntries, type Db } from '@seafarer/db';
 import type { InteractionView, PresenceView } from '@seafarer/contracts';
 import { appendAudit } from '../audit/audit.repo';
 import type { Clock } from '../shared/clock';
@@ -204,6 +204,15 @@ export function createLiveLogService(deps: { db: Db; clock: Clock }) {
           events: p.events.map((e) => ({ event: e.event, at: e.at.toISOString() })),
         };
       });
+    },
+
+    /** The class's roster as the room shows it: who is expected (name, and the account once issued). */
+    async roster(classId: string): Promise<Array<{ accountId: string | null; name: string }>> {
+      return db
+        .select({ accountId: rosterEntries.accountId, name: rosterEntries.name })
+        .from(rosterEntries)
+        .where(eq(rosterEntries.classId, classId))
+        .orderBy(asc(rosterEntries.name));
     },
 
     async sessionInteractions(

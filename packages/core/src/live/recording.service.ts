@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, ne } from 'drizzle-orm';
 import type { RecordingManifest } from '@seafarer/contracts';
-import { recordings, type Db } from '@seafarer/db';
+import { recordingReviews, recordings, type Db } from '@seafarer/db';
 import { appendAudit } from '../audit/audit.repo';
 import type { StoredPlan } from '../classes/class-view';
 import * as classes from '../classes/classes.repo';
@@ -198,8 +198,13 @@ export function createRecordingService(deps: {
       // The per-issue secret never enters the URL; only its hash is signed into it.
       const binding = randomBytes(32).toString('base64url');
       const payload = `${sessionId}.${a.accountId}.${exp}.${bindingHash(binding)}.${download}`;
-      await db.transaction((tx) =>
-        appendAudit(
+      await db.transaction(async (tx) => {
+        // TM-6: an officer opening a replay is a recording review, logged (recording_reviews) with it.
+        if (a.roles.includes('maritime_officer'))
+          await tx
+            .insert(recordingReviews)
+            .values({ sessionId, classId, reviewerId: a.accountId, reviewedAt: clock.now() });
+        await appendAudit(
           tx,
           ctx,
           {
@@ -210,8 +215,8 @@ export function createRecordingService(deps: {
             data: { classId, download: !!download },
           },
           clock.now(),
-        ),
-      );
+        );
+      });
       return {
         url: `/replay/${payload}.${sign(payload)}`,
         expiresAt: new Date(exp * 1000).toISOString(),

@@ -2,7 +2,11 @@ import type { LiveRole, MainPicture } from '@seafarer/contracts';
 import {
   consumerPreferences,
   decideAdmission,
+  cameraOnAtJoin,
   decideAllowMic,
+  decideLowerHand,
+  mainOnScreenShare,
+  mayAsk,
   decideAnswer,
   decideAsk,
   decideChat,
@@ -47,8 +51,16 @@ const room = (
   peers: new Map(peers.map((p) => [p.id, p])),
   removed: new Set(removed),
 });
-const fine = { ended: false, removed: false };
-const claims = (sub: string, role: LiveRole, cap = 2) => ({ sub, role, hidden: role === 'observer', cap });
+const session = { classId: 'c1', institutionId: 'inst1', scheduled: true };
+const fine = { ended: false, removed: false, session };
+const claims = (sub: string, role: LiveRole, cap = 2) => ({
+  sub,
+  role,
+  hidden: role === 'observer',
+  cap,
+  cls: 'c1',
+  inst: 'inst1',
+});
 const code = (v: { ok: boolean; code?: string }) => (v.ok ? 'ok' : v.code);
 
 describe('room policy: admission', () => {
@@ -64,21 +76,23 @@ describe('room policy: admission', () => {
   });
 
   it('[VC-3] [TM-2] an ended session admits nobody; a removed person is refused; in that order', () => {
-    expect(code(decideAdmission(null, { ended: true, removed: true }, claims('t1', 'trainee')))).toBe(
-      'PRECONDITION_FAILED',
-    );
+    expect(
+      code(decideAdmission(null, { ended: true, removed: true, session }, claims('t1', 'trainee'))),
+    ).toBe('PRECONDITION_FAILED');
     expect(code(decideAdmission(room([], undefined, true), fine, claims('i', 'instructor')))).toBe(
       'PRECONDITION_FAILED',
     );
-    expect(code(decideAdmission(room([]), { ended: false, removed: true }, claims('t1', 'trainee')))).toBe(
-      'FORBIDDEN',
-    );
+    expect(
+      code(decideAdmission(room([]), { ended: false, removed: true, session }, claims('t1', 'trainee'))),
+    ).toBe('FORBIDDEN');
     // This node remembers its own removals (admission while PostgreSQL is briefly away).
     expect(code(decideAdmission(room([], undefined, false, ['t1']), fine, claims('t1', 'trainee')))).toBe(
       'FORBIDDEN',
     );
-    expect(code(decideGrant({ ended: true, removed: false }, 'observer'))).toBe('PRECONDITION_FAILED');
-    expect(code(decideGrant({ ended: false, removed: true }, 'trainee'))).toBe('FORBIDDEN');
+    expect(code(decideGrant({ ended: true, removed: false, session }, 'observer'))).toBe(
+      'PRECONDITION_FAILED',
+    );
+    expect(code(decideGrant({ ended: false, removed: true, session }, 'trainee'))).toBe('FORBIDDEN');
     expect(code(decideGrant(fine, 'trainee'))).toBe('ok');
   });
 
@@ -89,6 +103,28 @@ describe('room policy: admission', () => {
     expect(code(decideAdmission(null, fine, { ...claims('o', 'observer'), hidden: false }))).toBe(
       'FORBIDDEN',
     );
+  });
+});
+
+describe('room policy: the session the grant names', () => {
+  it('[REL-1] a grant for a session that does not exist, of another class or institution, or of a superseded plan version is refused NOT_FOUND before anything else', () => {
+    const refused = (standing: Parameters<typeof decideAdmission>[1]) =>
+      decideAdmission(null, standing, claims('i', 'instructor')) as { code: string; details?: unknown };
+    expect(refused({ ended: false, removed: false, session: null })).toMatchObject({
+      code: 'NOT_FOUND',
+      details: { reason: 'no_such_session' },
+    });
+    for (const other of [
+      { ...session, classId: 'c2' },
+      { ...session, institutionId: 'inst2' },
+      { ...session, scheduled: false },
+    ])
+      expect(refused({ ended: true, removed: false, session: other })).toMatchObject({
+        code: 'NOT_FOUND',
+        details: { reason: 'not_a_session_of_the_class' },
+      });
+    // Without PostgreSQL (standing unknown) the grant stands in, as before.
+    expect(code(decideAdmission(null, null, claims('i', 'instructor')))).toBe('ok');
   });
 });
 
@@ -135,6 +171,43 @@ describe('room policy: media', () => {
     expect(mayConsume(r, teacher, teacher, 'camera')).toBe(false);
   });
 
+  it("[JS-7.1] the class manager assists: enters muted, is heard but not seen by trainees, has the host's controls over trainees but not the main picture or the end", () => {
+    const r = room([teacher, manager, t1, t2]);
+    expect(enforce(decideProduce(manager, { kind: 'audio', source: 'mic' })).startPaused).toBe(true);
+    expect(enforce(decideProduce(teacher, { kind: 'audio', source: 'mic' })).startPaused).toBe(false);
+    expect(cameraOnAtJoin('class_manager')).toBe(false);
+    expect(cameraOnAtJoin('trainee')).toBe(true);
+    expect(mayConsume(r, t1, manager, 'mic')).toBe(true);
+    expect(mayConsume(r, t1, manager, 'camera')).toBe(false);
+    expect(mayConsume(r, teacher, manager, 'camera')).toBe(true);
+    expect(code(decideLowerHand(r, manager, 't1'))).toBe('ok');
+    expect(code(decideLowerHand(r, teacher, 't1'))).toBe('ok');
+    expect(code(decideLowerHand(r, t2, 't1'))).toBe('FORBIDDEN');
+    expect(code(decideLowerHand(r, teacher, 'm'))).toBe('VALIDATION');
+    expect(code(decideLowerHand(r, teacher, 'nobody'))).toBe('NOT_FOUND');
+    expect(code(decideEnd(r, manager))).toBe('FORBIDDEN');
+    expect(mayAsk('instructor')).toBe(false);
+    expect(mayAsk('trainee')).toBe(true);
+    const refused = decideAsk(teacher);
+    expect(!refused.ok && refused.message?.zh).toContain('只有学员可以提问');
+  });
+
+  it('[VC-1] a screen share takes the main picture by itself and gives it back when it stops', () => {
+    expect(mainOnScreenShare({ source: 'camera', peerId: null }, true)).toEqual({
+      source: 'screen',
+      peerId: null,
+    });
+    expect(mainOnScreenShare({ source: 'trainee', peerId: 't1' }, true)).toEqual({
+      source: 'screen',
+      peerId: null,
+    });
+    expect(mainOnScreenShare({ source: 'screen', peerId: null }, false)).toEqual({
+      source: 'camera',
+      peerId: null,
+    });
+    expect(mainOnScreenShare({ source: 'trainee', peerId: 't1' }, false)).toBeNull();
+  });
+
   it("the teachers' trainee grid starts at the lowest layer; audio first", () => {
     expect(consumerPreferences(teacher, t1, 'video')).toEqual({ priority: 10, startLayer: 0 });
     expect(consumerPreferences(t1, teacher, 'video')).toEqual({ priority: 128, startLayer: undefined });
@@ -164,7 +237,7 @@ describe('room policy: host controls and interaction', () => {
     expect(code(decideMute(r, t2, 't1'))).toBe('FORBIDDEN');
     expect(code(decideMute(r, teacher, 'o'))).toBe('NOT_FOUND');
     expect(code(decideAllowMic(r, teacher, 't1'))).toBe('ok');
-    expect(code(decideAllowMic(r, manager, 't1'))).toBe('FORBIDDEN');
+    expect(code(decideAllowMic(r, manager, 't1'))).toBe('ok');
     expect(code(decideRemove(r, manager, 't1'))).toBe('ok');
     expect(code(decideRemove(r, teacher, 'm'))).toBe('FORBIDDEN');
     expect(code(decideRemove(r, t1, 't2'))).toBe('FORBIDDEN');
@@ -183,7 +256,7 @@ describe('room policy: host controls and interaction', () => {
     expect(code(decideAsk(t1))).toBe('ok');
     expect(code(decideAsk(teacher))).toBe('FORBIDDEN');
     expect(code(decideAnswer(teacher))).toBe('ok');
-    expect(code(decideAnswer(manager))).toBe('FORBIDDEN');
+    expect(code(decideAnswer(manager))).toBe('ok');
     expect(enforce(decideHand(t1, true))).toEqual({ store: true });
     expect(enforce(decideHand(t1, false))).toEqual({ store: false });
     expect(code(decideHand(officer, true))).toBe('FORBIDDEN');

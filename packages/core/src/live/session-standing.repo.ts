@@ -1,22 +1,53 @@
-import { and, eq } from 'drizzle-orm';
-import { liveRemovals, liveSessionClosures, type DbOrTx } from '@seafarer/db';
+import { and, eq, sql } from 'drizzle-orm';
+import type { QualificationStatus } from '@seafarer/contracts';
+import {
+  classes,
+  classSessions,
+  institutions,
+  liveRemovals,
+  liveSessionClosures,
+  type DbOrTx,
+} from '@seafarer/db';
 import type { SessionStanding } from './room-policy';
 
-/** VC-3 / TM-2: has the session ended for good, and was this person removed from it (PostgreSQL). */
+/**
+ * VC-3 / TM-2 / REL-1, in one read: the session itself (does it exist, whose class is it, is it of the
+ * class's confirmed timetable), has it ended for good, and was this person removed from it; and (JS-3 /
+ * JS-17) does its institution still hold online-training qualification.
+ */
 export async function findStanding(
   db: DbOrTx,
   sessionId: string,
   accountId: string,
 ): Promise<SessionStanding> {
-  const [closed] = await db
-    .select({ at: liveSessionClosures.endedAt })
-    .from(liveSessionClosures)
-    .where(eq(liveSessionClosures.sessionId, sessionId));
-  const [removed] = await db
-    .select({ at: liveRemovals.removedAt })
-    .from(liveRemovals)
-    .where(and(eq(liveRemovals.sessionId, sessionId), eq(liveRemovals.accountId, accountId)));
-  return { ended: !!closed, removed: !!removed };
+  const [row] = await db
+    .select({
+      classId: classSessions.classId,
+      versionId: classSessions.versionId,
+      confirmedVersionId: classes.confirmedVersionId,
+      institutionId: classes.institutionId,
+      qualification: institutions.onlineQualification,
+      ended: sql<boolean>`exists (select 1 from ${liveSessionClosures} where ${liveSessionClosures.sessionId} = ${classSessions.id})`,
+      removed: sql<boolean>`exists (select 1 from ${liveRemovals} where ${and(
+        eq(liveRemovals.sessionId, classSessions.id),
+        eq(liveRemovals.accountId, accountId),
+      )})`,
+    })
+    .from(classSessions)
+    .innerJoin(classes, eq(classes.id, classSessions.classId))
+    .innerJoin(institutions, eq(institutions.id, classes.institutionId))
+    .where(eq(classSessions.id, sessionId));
+  if (!row) return { ended: false, removed: false, session: null };
+  return {
+    ended: row.ended,
+    removed: row.removed,
+    session: {
+      classId: row.classId,
+      institutionId: row.institutionId,
+      scheduled: row.confirmedVersionId !== null && row.versionId === row.confirmedVersionId,
+      qualification: row.qualification as QualificationStatus,
+    },
+  };
 }
 
 /** Records the end once; false when it was already on record. */

@@ -37,6 +37,15 @@ export const listStaff = (db: DbOrTx, institutionId: string) =>
     .where(and(eq(accounts.institutionId, institutionId), arrayOverlaps(accounts.roles, STAFF_ROLE_LIST)))
     .orderBy(asc(accounts.username));
 
+/** Maritime officers (no institution), by username. */
+export const listOfficers = (db: DbOrTx) =>
+  db
+    .select({ account: accounts, person: people })
+    .from(accounts)
+    .innerJoin(people, eq(people.id, accounts.personId))
+    .where(arrayOverlaps(accounts.roles, ['maritime_officer']))
+    .orderBy(asc(accounts.username));
+
 export const findStaff = async (db: DbOrTx, accountId: string) =>
   (await staffSelect(db).where(eq(accounts.id, accountId)).limit(1))[0];
 export type StaffRow = NonNullable<Awaited<ReturnType<typeof findStaff>>>;

@@ -267,6 +267,17 @@ export function createPeopleService(deps: { db: Db; clock: Clock; pii: PiiCipher
       }));
     },
 
+    /** Every maritime officer with their jurisdiction (the platform admin's list). */
+    async listOfficers() {
+      return (await repo.listOfficers(db)).map((r) => ({
+        accountId: r.account.id,
+        username: r.account.username,
+        displayName: r.person.displayName,
+        jurisdictionId: r.account.jurisdictionId!,
+        status: r.account.status as 'active' | 'disabled',
+      }));
+    },
+
     async createOfficer(
       ctx: AuthedCtx,
       body: { username: string; displayName: string; jurisdictionId: string; initialPassword: string },

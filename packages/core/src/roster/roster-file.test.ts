@@ -3,6 +3,8 @@ import { computeCheckDigit } from './id-number';
 import {
   MAX_FILE_BYTES,
   MAX_ROSTER_ROWS,
+  MAX_SHEET_CELLS,
+  MAX_SHEET_COLUMNS,
   buildRosterTemplate,
   parseRosterFile,
   validateRosterFile,
@@ -417,6 +419,46 @@ describe('broken spreadsheets', () => {
     });
   });
 
+  it('[SEC-2] an entry that inflates past the size it declares is refused after that many bytes', async () => {
+    // A real workbook with its sheet's declared size (local header and central directory) cut to 100.
+    const good = await xlsx([HEADER, ROW_A]);
+    const lie = Buffer.from(good);
+    const name = Buffer.from('xl/worksheets/sheet1.xml');
+    for (let at = lie.indexOf(name); at >= 0; at = lie.indexOf(name, at + 1)) {
+      if (lie.readUInt32LE(at - 30) === 0x04034b50) lie.writeUInt32LE(100, at - 30 + 22);
+      if (lie.readUInt32LE(at - 46) === 0x02014b50) lie.writeUInt32LE(100, at - 46 + 24);
+    }
+    expect(lie.equals(good)).toBe(false);
+    expect(problemOf(await parseRosterFile(lie))).toMatchObject({ reason: 'NOT_A_SPREADSHEET' });
+    // And a stored entry whose bytes are not as many as it says.
+    expect(
+      problemOf(await parseRosterFile(zip('xl/worksheets/sheet1.xml', '<x/>'.repeat(100), 10))),
+    ).toMatchObject({ reason: 'NOT_A_SPREADSHEET' });
+  });
+
+  it(`[SEC-2] dimensions are capped before parsing: over ${MAX_SHEET_COLUMNS} CSV columns, over ${MAX_SHEET_CELLS} cells`, async () => {
+    const wide = (n: number) => [
+      ...HEADER,
+      ...Array.from({ length: n - HEADER.length }, (_, i) => `备注${i}`),
+    ];
+    expect(
+      problemOf(await parseRosterFile(Buffer.from(csv([wide(MAX_SHEET_COLUMNS + 1), ROW_A])))),
+    ).toMatchObject({
+      reason: 'TOO_MANY_COLUMNS',
+    });
+    const atLimit = await parseRosterFile(Buffer.from(csv([wide(MAX_SHEET_COLUMNS), ROW_A])));
+    expect(atLimit.ok).toBe(true);
+    // 1,001 lines of 200 fields: within the row and column caps, over the cells cap.
+    const filler = Array.from({ length: 1000 }, () => Array<string>(MAX_SHEET_COLUMNS).fill(''));
+    expect(
+      problemOf(await parseRosterFile(Buffer.from(csv([wide(MAX_SHEET_COLUMNS), ROW_A, ...filler])))),
+    ).toMatchObject({ reason: 'TOO_MANY_CELLS' });
+    const cells = await xlsx([HEADER, ROW_A], (sheet) => {
+      for (let r = 3; r <= 3000; r += 1) for (let c = 1; c <= 70; c += 1) sheet.getCell(r, c).value = 1;
+    });
+    expect(problemOf(await parseRosterFile(cells))).toMatchObject({ reason: 'TOO_MANY_CELLS' });
+  });
+
   it('[SEC-2] never throws: truncated workbooks and random bytes resolve to a problem', async () => {
     const good = await xlsx([HEADER, ROW_A]);
     // Views into a larger buffer: the reader must use only the viewed bytes, not the whole ArrayBuffer.
@@ -444,7 +486,15 @@ describe('broken spreadsheets', () => {
     expect(await validateRosterFile(Buffer.from('PK\x03\x04garbage'), { today: TODAY })).toEqual({
       ok: false,
       errors: [
-        { row: 0, field: '', code: 'SPREADSHEET_INVALID', zh: expect.any(String), en: expect.any(String) },
+        {
+          row: 0,
+          field: '',
+          column: '',
+          columnEn: '',
+          code: 'SPREADSHEET_INVALID',
+          zh: expect.any(String),
+          en: expect.any(String),
+        },
       ],
     });
   });

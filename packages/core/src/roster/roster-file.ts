@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
-import { ValueType, Workbook, type Cell, type Worksheet, type XlsxReadOptions } from 'exceljs';
+import { ValueType, Workbook, type Cell, type Row, type Worksheet, type XlsxReadOptions } from 'exceljs';
+import { boundedUnzip, countSheetMarkup, storedZip } from './bounded-unzip';
 import type { Problem } from './problem';
 import {
   EDUCATION_LABELS,
   FIELD_LABELS,
+  fileError,
   ID_TYPE_LABELS,
   REQUIRED_FIELDS,
   ROSTER_FIELDS,
@@ -18,11 +20,16 @@ import {
 /** SEC-2: a roster upload is bounded before any of it is believed. */
 export const MAX_ROSTER_ROWS = 1000;
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
-// Zip entries' declared sizes, summed: stops a small .xlsx that inflates to gigabytes.
+// What an .xlsx may inflate to, counted while inflating: stops a small file that inflates to gigabytes.
 const MAX_UNZIPPED_BYTES = 50 * 1024 * 1024;
+// Parts of an .xlsx: a roster workbook has a dozen or two.
+const MAX_ZIP_ENTRIES = 1000;
 // Physical rows/columns exceljs will parse: blank but formatted rows count, so well above 1000.
-const MAX_SHEET_ROWS = 10_000;
-const MAX_SHEET_COLUMNS = 200;
+export const MAX_SHEET_ROWS = 10_000;
+export const MAX_SHEET_COLUMNS = 200;
+// Cells in the whole file, counted before any parsing: 10,000 rows of 20 columns. A full roster has
+// about 10,000; 9,999 × 200 cells (a 79 KB file) took exceljs 4 s and hundreds of MB.
+export const MAX_SHEET_CELLS = 200_000;
 // A title line or two ("XX 培训班学员名单") often sits above the header.
 const HEADER_SEARCH_ROWS = 10;
 
@@ -35,7 +42,11 @@ export type SpreadsheetReason =
   | 'NO_HEADER'
   | 'MISSING_COLUMNS'
   | 'DUPLICATE_COLUMN'
-  | 'TOO_MANY_ROWS';
+  | 'TOO_MANY_ROWS'
+  | 'TOO_MANY_COLUMNS'
+  | 'TOO_MANY_CELLS'
+  /** Reading it took more time or memory than an import may use (see shared/parse-pool). */
+  | 'TOO_COMPLEX';
 
 /** `reason` says which of the file-level failures it is, for tests and for the UI's help link. */
 export interface SpreadsheetProblem extends Problem<'SPREADSHEET_INVALID'> {
@@ -46,7 +57,8 @@ export type RosterFileResult =
   | { ok: true; rows: RawRow[]; format: 'xlsx' | 'csv'; encoding?: 'utf-8' | 'gb18030' }
   | { ok: false; problem: SpreadsheetProblem };
 
-const invalid = (
+/** A file-level refusal of an imported spreadsheet (the roster's and the question bank's). */
+export const invalidSpreadsheet = (
   reason: SpreadsheetReason,
   zh: string,
   en: string,
@@ -54,6 +66,7 @@ const invalid = (
   ok: false,
   problem: { code: 'SPREADSHEET_INVALID', reason, zh, en },
 });
+const invalid = invalidSpreadsheet;
 
 const SAVE_AS = {
   zh: '请用模板填写后另存为 .xlsx 或 CSV UTF-8 文件',
@@ -79,17 +92,55 @@ const HEADER_NAMES: Record<RosterField, readonly string[]> = {
   lastVessel: ['最近服务船舶', 'lastVessel'],
 };
 
-/** "手机号（必填）", "* 姓名" and "ID Number" are the same headers as 手机号, 姓名 and idNumber. */
-const normalizeHeader = (text: string) =>
+/** "手机号（必填）", "* 姓名", "No." and "ID Number" are the same headers as 手机号, 姓名, no and idNumber. */
+export const normalizeHeader = (text: string) =>
   text
     .normalize('NFKC')
     .replace(/\(.*?\)/g, '')
-    .replace(/[\s*_\-:]/g, '')
+    .replace(/[\s*_\-:.]/g, '')
     .toLowerCase();
 
+/**
+ * The columns header row `r` names, by the field each known header stands for (unknown headers such as
+ * 序号 or 备注 are ignored): null when it names none (a title line above the header), a refusal when a
+ * field is named twice or a required one is missing.
+ */
+export function headerColumns<F extends string>(
+  header: Row,
+  r: number,
+  index: ReadonlyMap<string, F>,
+  labels: Readonly<Record<F, { zh: string; en: string }>>,
+  required: readonly F[],
+): Map<F, number> | null | { ok: false; problem: SpreadsheetProblem } {
+  const columns = new Map<F, number>();
+  for (let c = 1; c <= header.cellCount; c += 1) {
+    const field = index.get(normalizeHeader(header.getCell(c).text));
+    if (!field) continue;
+    if (columns.has(field))
+      return invalid(
+        'DUPLICATE_COLUMN',
+        `第 ${r} 行有两列都是“${labels[field].zh}”，请删去一列`,
+        `Row ${r} has two "${labels[field].en}" columns; delete one`,
+      );
+    columns.set(field, c);
+  }
+  if (columns.size === 0) return null;
+  const missing = required.filter((field) => !columns.has(field));
+  if (missing.length > 0)
+    return invalid(
+      'MISSING_COLUMNS',
+      `表头缺少必填列：${missing.map((f) => labels[f].zh).join('、')}`,
+      `The header lacks required columns: ${missing.map((f) => labels[f].en).join(', ')}`,
+    );
+  return columns;
+}
+
+// The bilingual headers of the filing package's roster sheet ("证件号码 ID number") are read too.
 const HEADER_INDEX = new Map<string, RosterField>(
   ROSTER_FIELDS.flatMap((field) =>
-    HEADER_NAMES[field].map((name) => [normalizeHeader(name), field] as const),
+    [...HEADER_NAMES[field], `${FIELD_LABELS[field].zh} ${FIELD_LABELS[field].en}`].map(
+      (name) => [normalizeHeader(name), field] as const,
+    ),
   ),
 );
 
@@ -97,33 +148,6 @@ const startsWith = (data: Uint8Array, bytes: number[]) => bytes.every((b, i) => 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // 'PK\x03\x04'
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]; // .xls, and password-protected .xlsx
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
-
-/**
- * Sum of the uncompressed sizes the zip's central directory declares, or undefined when there is no
- * readable directory (then exceljs reports the file as corrupt). Zip64 markers count as too large: a
- * roster never needs them.
- */
-function declaredUnzippedBytes(data: Uint8Array): number | undefined {
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const lowest = Math.max(0, data.length - 22 - 0xffff);
-  let eocd = -1;
-  for (let i = data.length - 22; i >= lowest; i -= 1)
-    if (view.getUint32(i, true) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  if (eocd < 0) return undefined;
-  const entries = view.getUint16(eocd + 10, true);
-  let at = view.getUint32(eocd + 16, true);
-  let total = 0;
-  for (let n = 0; n < entries; n += 1) {
-    if (at + 46 > data.length || view.getUint32(at, true) !== 0x02014b50) return undefined;
-    const size = view.getUint32(at + 24, true);
-    total += size === 0xffffffff ? Infinity : size;
-    at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-  }
-  return total;
-}
 
 /**
  * What the row carries for one cell. Numbers stay numbers so that an ID number Excel stored as a number
@@ -140,28 +164,9 @@ type SheetRows = { ok: true; rows: RawRow[] } | { ok: false; problem: Spreadshee
 function readSheet(sheet: Worksheet): SheetRows | 'no-header' {
   const lastHeaderRow = Math.min(HEADER_SEARCH_ROWS, sheet.rowCount);
   for (let r = 1; r <= lastHeaderRow; r += 1) {
-    const header = sheet.getRow(r);
-    const columns = new Map<RosterField, number>();
-    for (let c = 1; c <= header.cellCount; c += 1) {
-      const field = HEADER_INDEX.get(normalizeHeader(header.getCell(c).text));
-      if (!field) continue; // extra columns such as 序号 or 备注 are allowed and ignored
-      if (columns.has(field))
-        return invalid(
-          'DUPLICATE_COLUMN',
-          `第 ${r} 行有两列都是“${FIELD_LABELS[field].zh}”，请删去一列`,
-          `Row ${r} has two "${FIELD_LABELS[field].en}" columns; delete one`,
-        );
-      columns.set(field, c);
-    }
-    if (columns.size === 0) continue;
-
-    const missing = REQUIRED_FIELDS.filter((field) => !columns.has(field));
-    if (missing.length > 0)
-      return invalid(
-        'MISSING_COLUMNS',
-        `表头缺少必填列：${missing.map((f) => FIELD_LABELS[f].zh).join('、')}`,
-        `The header lacks required columns: ${missing.map((f) => FIELD_LABELS[f].en).join(', ')}`,
-      );
+    const columns = headerColumns(sheet.getRow(r), r, HEADER_INDEX, FIELD_LABELS, REQUIRED_FIELDS);
+    if (columns === null) continue;
+    if (!(columns instanceof Map)) return columns;
 
     const rows: RawRow[] = [];
     for (let n = r + 1; n <= sheet.rowCount; n += 1) {
@@ -192,6 +197,78 @@ const tooManyRows = () =>
     `一次最多导入 ${MAX_ROSTER_ROWS} 名学员，请拆分文件`,
     `At most ${MAX_ROSTER_ROWS} trainees per file; split the file`,
   );
+const tooManyColumns = () =>
+  invalid(
+    'TOO_MANY_COLUMNS',
+    `表格超过 ${MAX_SHEET_COLUMNS} 列，请只保留名册的列`,
+    `The sheet has more than ${MAX_SHEET_COLUMNS} columns; keep only the roster's columns`,
+  );
+const tooManyCells = () =>
+  invalid(
+    'TOO_MANY_CELLS',
+    `表格超过 ${MAX_SHEET_CELLS} 个单元格，请删去名册以外的行和列`,
+    `The spreadsheet has more than ${MAX_SHEET_CELLS} cells; delete the rows and columns that are not part of the roster`,
+  );
+const tooLarge = () =>
+  invalid('TOO_LARGE', '表格内容过大，无法处理', 'The spreadsheet is too large to process');
+
+/** SEC-2: the refusal when reading a file ran out of its time or memory budget. */
+export function tooComplex(limit: 'time' | 'memory', seconds: number): SpreadsheetProblem {
+  const [zh, en] =
+    limit === 'time'
+      ? [`未能在 ${seconds} 秒内读完`, `could not be read within ${seconds} s`]
+      : ['读取所需内存超出限制', 'needs more memory to read than an import may use'];
+  return {
+    code: 'SPREADSHEET_INVALID',
+    reason: 'TOO_COMPLEX',
+    zh: `表格过于复杂，${zh}；请删去名册以外的内容，或拆分文件`,
+    en: `The spreadsheet is too complex: it ${en}; remove what is not part of the roster, or split the file`,
+  };
+}
+
+/**
+ * Records and fields of CSV text, counted (quote-aware, without building anything) until a bound is
+ * passed: a 4.8 MB file of 16,000 columns took exceljs seconds to refuse.
+ */
+function csvShape(text: string, delimiter: string): 'rows' | 'columns' | 'cells' | undefined {
+  const DELIM = delimiter.charCodeAt(0);
+  const QUOTE = 0x22;
+  const LF = 0x0a;
+  const CR = 0x0d;
+  let quoted = false;
+  let fields = 1;
+  let content = false; // the record so far holds more than an empty line
+  let records = 0;
+  let cells = 0;
+  const endRecord = () => {
+    if (content) {
+      records += 1;
+      cells += fields;
+    }
+    fields = 1;
+    content = false;
+  };
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text.charCodeAt(i);
+    if (ch === QUOTE) {
+      quoted = !quoted;
+      content = true;
+    } else if (quoted) continue;
+    else if (ch === DELIM) {
+      fields += 1;
+      content = true;
+      if (fields > MAX_SHEET_COLUMNS) return 'columns';
+    } else if (ch === LF) {
+      endRecord();
+      if (records > MAX_SHEET_ROWS) return 'rows';
+      if (cells > MAX_SHEET_CELLS) return 'cells';
+    } else if (ch !== CR) content = true;
+  }
+  endRecord();
+  if (records > MAX_SHEET_ROWS) return 'rows';
+  if (cells > MAX_SHEET_CELLS) return 'cells';
+  return undefined;
+}
 
 function readWorkbook(workbook: Workbook): SheetRows {
   let sawContent = false;
@@ -251,22 +328,43 @@ async function readCsv(data: Uint8Array): Promise<RosterFileResult> {
       'The text encoding is not recognised; save as .xlsx or CSV UTF-8',
     );
   if (decoded.text.trim() === '') return invalid('EMPTY', '文件是空的', 'The file is empty');
+  const delimiter = sniffDelimiter(decoded.text);
+  const over = csvShape(decoded.text, delimiter);
+  if (over === 'rows') return tooManyRows();
+  if (over === 'columns') return tooManyColumns();
+  if (over === 'cells') return tooManyCells();
   const workbook = new Workbook();
   // map keeps every value as the text in the file: exceljs would otherwise turn 320102199001011234 into
   // a lossy number and "1990-01-01" into a Date.
   const sheet = await workbook.csv.read(Readable.from([decoded.text]), {
     map: (value: unknown) => value,
-    parserOptions: { delimiter: sniffDelimiter(decoded.text) },
+    parserOptions: { delimiter },
   });
   if (sheet.rowCount > MAX_SHEET_ROWS) return tooManyRows();
   const result = readWorkbook(workbook);
   return result.ok ? { ...result, format: 'csv', encoding: decoded.encoding } : result;
 }
 
-async function readXlsx(data: Uint8Array): Promise<RosterFileResult> {
-  const unzipped = declaredUnzippedBytes(data);
-  if (unzipped !== undefined && unzipped > MAX_UNZIPPED_BYTES)
-    return invalid('TOO_LARGE', '表格内容过大，无法处理', 'The spreadsheet is too large to process');
+/** Why an uploaded workbook was not loaded (each import words it for its own file). */
+export type WorkbookRefusal =
+  'TOO_LARGE' | 'NOT_A_SPREADSHEET' | 'TOO_MANY_ROWS' | 'TOO_MANY_COLUMNS' | 'TOO_MANY_CELLS';
+
+/**
+ * SEC-2: an uploaded .xlsx loaded within the import limits (the roster's and the question bank's):
+ * inflated by counting the bytes it really inflates, measured (rows, cells) on the inflated markup
+ * before exceljs builds an object per cell, and only then handed to exceljs.
+ */
+export async function loadBoundedWorkbook(data: Uint8Array): Promise<Workbook | WorkbookRefusal> {
+  const unzipped = boundedUnzip(data, { maxBytes: MAX_UNZIPPED_BYTES, maxEntries: MAX_ZIP_ENTRIES });
+  if (!unzipped.ok) return unzipped.reason === 'TOO_LARGE' ? 'TOO_LARGE' : 'NOT_A_SPREADSHEET';
+  let cells = 0;
+  for (const entry of unzipped.entries) {
+    if (!entry.name.endsWith('.xml')) continue;
+    const counted = countSheetMarkup(entry.data);
+    if (counted.rows > MAX_SHEET_ROWS) return 'TOO_MANY_ROWS';
+    cells += counted.cells;
+    if (cells > MAX_SHEET_CELLS) return 'TOO_MANY_CELLS';
+  }
   const workbook = new Workbook();
   const options = {
     // exceljs expands every data validation range cell by cell: a drop-down on a whole column
@@ -278,16 +376,31 @@ async function readXlsx(data: Uint8Array): Promise<RosterFileResult> {
     maxCols: MAX_SHEET_COLUMNS,
   } as Partial<XlsxReadOptions>;
   try {
-    // exceljs's typings ask for "Buffer" but mean their own ArrayBuffer-shaped interface. Not
-    // `data.buffer`, nor `buffer.slice().buffer` (Buffer#slice does not copy): small Node Buffers share
-    // an 8 KB pool, and JSZip would go looking for a zip among other requests' bytes. Copy exactly.
-    const bytes = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+    // exceljs (JSZip) gets a stored zip of the entries inflated above, never the upload itself: it
+    // reads only bytes whose real size is known. exceljs's typings ask for "Buffer" but mean their own
+    // ArrayBuffer-shaped interface; a Buffer from Buffer.concat may share a larger pool, so copy exactly.
+    const zip = storedZip(unzipped.entries);
+    const bytes = zip.buffer.slice(zip.byteOffset, zip.byteOffset + zip.byteLength) as ArrayBuffer;
     await workbook.xlsx.load(bytes, options);
   } catch (e) {
-    if (e instanceof Error && /^Max row count/.test(e.message)) return tooManyRows();
-    return notASpreadsheet();
+    if (e instanceof Error && /^Max row count/.test(e.message)) return 'TOO_MANY_ROWS';
+    if (e instanceof Error && /^Max column count/.test(e.message)) return 'TOO_MANY_COLUMNS';
+    return 'NOT_A_SPREADSHEET';
   }
-  if (workbook.worksheets.length === 0) return notASpreadsheet(); // a zip, but not a workbook
+  if (workbook.worksheets.length === 0) return 'NOT_A_SPREADSHEET'; // a zip, but not a workbook
+  return workbook;
+}
+
+async function readXlsx(data: Uint8Array): Promise<RosterFileResult> {
+  const workbook = await loadBoundedWorkbook(data);
+  if (!(workbook instanceof Workbook))
+    return {
+      TOO_LARGE: tooLarge,
+      NOT_A_SPREADSHEET: notASpreadsheet,
+      TOO_MANY_ROWS: tooManyRows,
+      TOO_MANY_COLUMNS: tooManyColumns,
+      TOO_MANY_CELLS: tooManyCells,
+    }[workbook]();
   const result = readWorkbook(workbook);
   return result.ok ? { ...result, format: 'xlsx' } : result;
 }
@@ -327,7 +440,7 @@ export async function validateRosterFile(
   const file = await parseRosterFile(data);
   if (!file.ok) {
     const { code, zh, en } = file.problem;
-    return { ok: false, errors: [{ row: 0, field: '', code, zh, en }] };
+    return { ok: false, errors: [fileError(code, zh, en)] };
   }
   return validateRosterRows(file.rows, opts);
 }

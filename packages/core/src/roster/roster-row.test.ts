@@ -1,5 +1,12 @@
 import { computeCheckDigit } from './id-number';
-import { parseEducation, parseIdType, validateRosterRows, type RawRow, type RowError } from './roster-row';
+import {
+  cellError,
+  parseEducation,
+  parseIdType,
+  validateRosterRows,
+  type RawRow,
+  type RowError,
+} from './roster-row';
 
 const TODAY = '2026-06-15';
 const withCheck = (first17: string) => first17 + computeCheckDigit(first17);
@@ -262,8 +269,9 @@ describe('the roster as a whole', () => {
         row: 4,
         field: 'idNumber',
         code: 'ID_DUPLICATE_IN_FILE',
+        column: '证件号码',
         zh: '证件号码与第 2 行重复',
-        en: 'Same ID number as row 2',
+        en: 'ID number is the same as in row 2',
       }),
       expect.objectContaining({
         row: 5,
@@ -291,7 +299,8 @@ describe('the roster as a whole', () => {
         row: 3,
         field: 'phone',
         code: 'PHONE_DUPLICATE_IN_FILE',
-        en: 'Same mobile number as row 2',
+        column: '手机号',
+        en: 'Mobile phone is the same as in row 2',
       }),
     ]);
   });
@@ -307,6 +316,8 @@ describe('the roster as a whole', () => {
       {
         row: 0,
         field: '',
+        column: '',
+        columnEn: '',
         code: 'CAPACITY_EXCEEDED',
         zh: '本班核定规模为 40 人，已有 38 人，本次导入 3 人，合计 41 人，超出 1 人',
         en: 'The class is licensed for 40 trainees; 38 are enrolled and this file adds 3 (41 in all), 1 too many',
@@ -327,5 +338,39 @@ describe('the roster as a whole', () => {
 
   it('an empty roster is refused', () => {
     expect(errorsOf([])).toEqual([expect.objectContaining({ row: 0, code: 'ROSTER_EMPTY' })]);
+  });
+});
+
+describe('row errors name their column', () => {
+  it('[JS-15] a cell error carries the template header and its message starts with it, once', () => {
+    expect(
+      cellError(4, 'idNumber', {
+        code: 'ID_CHECK_DIGIT',
+        zh: '校验位不正确',
+        en: 'The check digit is wrong',
+      }),
+    ).toEqual({
+      row: 4,
+      field: 'idNumber',
+      column: '证件号码',
+      columnEn: 'ID number',
+      code: 'ID_CHECK_DIGIT',
+      zh: '证件号码：校验位不正确',
+      en: 'ID number: The check digit is wrong',
+    });
+    // A message that already names the column is not prefixed twice.
+    expect(
+      cellError(2, 'phone', { code: 'REQUIRED', zh: '手机号不能为空', en: 'Mobile phone is required' }),
+    ).toMatchObject({
+      zh: '手机号不能为空',
+      en: 'Mobile phone is required',
+    });
+  });
+
+  it('[JS-15] ID types and education levels are read by their English and bilingual names too', () => {
+    expect(parseIdType('居民身份证 Resident ID card')).toBe('resident_id');
+    expect(parseIdType('Passport')).toBe('passport');
+    expect(parseEducation("本科 Bachelor's degree")).toBe('bachelor');
+    expect(parseEducation('高中 Senior secondary school')).toBe('senior_secondary');
   });
 });

@@ -1,4 +1,4 @@
-import type { LocalizedText } from '@seafarer/contracts';
+import { EDUCATION_NAMES, ID_TYPE_NAMES, type LocalizedText } from '@seafarer/contracts';
 import { normalizeIdNumber, validateIdNumber, type IdType } from './id-number';
 import { validateMobilePhone } from './phone';
 import type { Problem } from './problem';
@@ -45,22 +45,24 @@ export const EDUCATION_LEVELS = [
 export type Education = (typeof EDUCATION_LEVELS)[number];
 
 /** The label shown for each value; the first label of each is what the template's drop-down offers. */
+// The first label is the display name of contracts' ID_TYPE_NAMES / EDUCATION_NAMES (one table); the rest
+// are what people also write.
 export const ID_TYPE_LABELS: Record<IdType, readonly string[]> = {
-  resident_id: ['居民身份证', '身份证'],
-  passport: ['护照'],
-  hk_macao_permit: ['港澳居民来往内地通行证', '回乡证'],
-  taiwan_permit: ['台湾居民来往大陆通行证', '台胞证'],
-  foreign_permanent_residence: ['外国人永久居留身份证', '外国人永久居留证'],
+  resident_id: [ID_TYPE_NAMES.resident_id.zh, '身份证'],
+  passport: [ID_TYPE_NAMES.passport.zh],
+  hk_macao_permit: [ID_TYPE_NAMES.hk_macao_permit.zh, '回乡证'],
+  taiwan_permit: [ID_TYPE_NAMES.taiwan_permit.zh, '台胞证'],
+  foreign_permanent_residence: [ID_TYPE_NAMES.foreign_permanent_residence.zh, '外国人永久居留证'],
 };
 export const EDUCATION_LABELS: Record<Education, readonly string[]> = {
-  primary: ['小学'],
-  junior_secondary: ['初中'],
-  senior_secondary: ['高中'],
-  vocational: ['中专/职高', '中专', '职高', '中职', '技校'],
-  associate: ['大专', '专科', '大学专科'],
-  bachelor: ['本科', '大学本科'],
-  master: ['硕士', '硕士研究生'],
-  doctorate: ['博士', '博士研究生'],
+  primary: [EDUCATION_NAMES.primary.zh],
+  junior_secondary: [EDUCATION_NAMES.junior_secondary.zh],
+  senior_secondary: [EDUCATION_NAMES.senior_secondary.zh],
+  vocational: [EDUCATION_NAMES.vocational.zh, '中专', '职高', '中职', '技校'],
+  associate: [EDUCATION_NAMES.associate.zh, '专科', '大学专科'],
+  bachelor: [EDUCATION_NAMES.bachelor.zh, '大学本科'],
+  master: [EDUCATION_NAMES.master.zh, '硕士研究生'],
+  doctorate: [EDUCATION_NAMES.doctorate.zh, '博士研究生'],
 };
 
 /**
@@ -89,11 +91,38 @@ export interface ValidRow {
   sex?: 'M' | 'F';
 }
 
-/** `row` 0 and `field` '' mark a problem with the file as a whole. */
+/**
+ * `row` 0 and `field` '' mark a problem with the file as a whole. `column` / `columnEn` name the column by
+ * the template's header ('证件号码' / 'ID number'), as the person filling in the sheet sees it.
+ */
 export interface RowError extends Problem {
   row: number;
   field: RosterField | '';
+  column: string;
+  columnEn: string;
 }
+
+/**
+ * JS-15: a problem with one cell, named by its column's header: the message starts with the header
+ * ("证件号码：…" / "ID number: …") unless it already does, and `column` carries the header.
+ */
+export function cellError(row: number, field: RosterField, p: Problem): RowError {
+  const label = FIELD_LABELS[field];
+  const zh = p.zh.startsWith(label.zh) ? p.zh : `${label.zh}：${p.zh}`;
+  const en = p.en.toLowerCase().startsWith(label.en.toLowerCase()) ? p.en : `${label.en}: ${p.en}`;
+  return { row, field, column: label.zh, columnEn: label.en, code: p.code, zh, en };
+}
+
+/** A problem with the file as a whole (row 0, no column). */
+export const fileError = (code: string, zh: string, en: string): RowError => ({
+  row: 0,
+  field: '',
+  column: '',
+  columnEn: '',
+  code,
+  zh,
+  en,
+});
 
 export interface RosterCheckOptions {
   /** YYYY-MM-DD in China time; birth dates after it are refused. */
@@ -118,16 +147,21 @@ const MAX_LENGTH: Partial<Record<RosterField, number>> = {
 // Labels compare without spaces, with full-width forms folded and English case ignored.
 const labelKey = (value: string) => value.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
 
-function labelIndex<T extends string>(labels: Record<T, readonly string[]>): Map<string, T> {
+/** Also the English and the bilingual names ("居民身份证 Resident ID card"), as the filing package writes them. */
+function labelIndex<T extends string>(
+  labels: Record<T, readonly string[]>,
+  names: Record<T, LocalizedText>,
+): Map<string, T> {
   const index = new Map<string, T>();
-  for (const [value, names] of Object.entries(labels) as [T, readonly string[]][]) {
-    index.set(labelKey(value), value);
-    for (const name of names) index.set(labelKey(name), value);
+  for (const [value, written] of Object.entries(labels) as [T, readonly string[]][]) {
+    const name = names[value];
+    for (const label of [value, ...written, name.en, `${name.zh}${name.en}`])
+      index.set(labelKey(label), value);
   }
   return index;
 }
-const ID_TYPE_INDEX = labelIndex(ID_TYPE_LABELS);
-const EDUCATION_INDEX = labelIndex(EDUCATION_LABELS);
+const ID_TYPE_INDEX = labelIndex(ID_TYPE_LABELS, ID_TYPE_NAMES);
+const EDUCATION_INDEX = labelIndex(EDUCATION_LABELS, EDUCATION_NAMES);
 
 export const parseIdType = (value: string): IdType | undefined => ID_TYPE_INDEX.get(labelKey(value));
 export const parseEducation = (value: string): Education | undefined => EDUCATION_INDEX.get(labelKey(value));
@@ -195,8 +229,7 @@ function checkIdNumber(idType: IdType | undefined, value: RawValue, today: strin
 /** Every error of one row; the row is valid when the list is empty. */
 function checkRow(raw: RawRow, row: number, today: string): { errors: RowError[]; valid?: ValidRow } {
   const errors: RowError[] = [];
-  const fail = (field: RosterField, p: Problem) =>
-    errors.push({ row, field, code: p.code, zh: p.zh, en: p.en });
+  const fail = (field: RosterField, p: Problem) => errors.push(cellError(row, field, p));
 
   const text = {} as Record<RosterField, string>;
   for (const field of ROSTER_FIELDS) text[field] = textOf(raw[field]);
@@ -283,31 +316,27 @@ function groupRows(keys: (string | undefined)[], rowNumbers: number[]): Map<stri
 }
 
 /** The first row of a duplicate group lists the later ones; each later row names the first. */
-function duplicateErrors(
-  groups: Map<string, number[]>,
-  field: RosterField,
-  code: string,
-  label: LocalizedText,
-): RowError[] {
+function duplicateErrors(groups: Map<string, number[]>, field: RosterField, code: string): RowError[] {
+  const label = FIELD_LABELS[field];
   const errors: RowError[] = [];
   for (const rows of groups.values()) {
     const [first, ...later] = rows;
     if (first === undefined || later.length === 0) continue;
-    errors.push({
-      row: first,
-      field,
-      code,
-      zh: `${label.zh}在文件中重复出现（另见第 ${later.join('、')} 行）`,
-      en: `This ${label.en} appears more than once in the file (also row ${later.join(', ')})`,
-    });
-    for (const row of later)
-      errors.push({
-        row,
-        field,
+    errors.push(
+      cellError(first, field, {
         code,
-        zh: `${label.zh}与第 ${first} 行重复`,
-        en: `Same ${label.en} as row ${first}`,
-      });
+        zh: `${label.zh}在文件中重复出现（另见第 ${later.join('、')} 行）`,
+        en: `${label.en} appears more than once in the file (also row ${later.join(', ')})`,
+      }),
+    );
+    for (const row of later)
+      errors.push(
+        cellError(row, field, {
+          code,
+          zh: `${label.zh}与第 ${first} 行重复`,
+          en: `${label.en} is the same as in row ${first}`,
+        }),
+      );
   }
   return errors;
 }
@@ -318,16 +347,15 @@ function duplicateErrors(
  */
 export function validateRosterRows(rows: RawRow[], opts: RosterCheckOptions): RosterCheckResult {
   const errors: RowError[] = [];
-  const fileError = (code: string, zh: string, en: string) =>
-    errors.push({ row: 0, field: '', code, zh, en });
+  const fileProblem = (code: string, zh: string, en: string) => errors.push(fileError(code, zh, en));
 
-  if (rows.length === 0) fileError('ROSTER_EMPTY', '名单中没有学员', 'The roster has no trainees');
+  if (rows.length === 0) fileProblem('ROSTER_EMPTY', '名单中没有学员', 'The roster has no trainees');
 
   if (opts.capacity !== undefined) {
     const already = opts.alreadyEnrolled ?? 0;
     const total = already + rows.length;
     if (total > opts.capacity)
-      fileError(
+      fileProblem(
         'CAPACITY_EXCEEDED',
         `本班核定规模为 ${opts.capacity} 人，已有 ${already} 人，本次导入 ${rows.length} 人，合计 ${total} 人，超出 ${total - opts.capacity} 人`,
         `The class is licensed for ${opts.capacity} trainees; ${already} are enrolled and this file adds ${rows.length} (${total} in all), ${total - opts.capacity} too many`,
@@ -345,24 +373,19 @@ export function validateRosterRows(rows: RawRow[], opts: RosterCheckOptions): Ro
       ? undefined
       : normalizeIdNumber(textOf(raw.idNumber)) || undefined,
   );
-  errors.push(
-    ...duplicateErrors(groupRows(idKeys, rowNumbers), 'idNumber', 'ID_DUPLICATE_IN_FILE', {
-      zh: '证件号码',
-      en: 'ID number',
-    }),
-  );
+  errors.push(...duplicateErrors(groupRows(idKeys, rowNumbers), 'idNumber', 'ID_DUPLICATE_IN_FILE'));
 
   if (opts.existingIdNumbers && opts.existingIdNumbers.size > 0) {
     const existing = new Set([...opts.existingIdNumbers].map(normalizeIdNumber));
     idKeys.forEach((key, i) => {
       if (key !== undefined && existing.has(key))
-        errors.push({
-          row: rowNumbers[i] ?? 0,
-          field: 'idNumber',
-          code: 'ID_ALREADY_ENROLLED',
-          zh: '该证件号码的学员已在本班名单中',
-          en: 'A trainee with this ID number is already enrolled in this class',
-        });
+        errors.push(
+          cellError(rowNumbers[i] ?? 0, 'idNumber', {
+            code: 'ID_ALREADY_ENROLLED',
+            zh: '该证件号码的学员已在本班名单中',
+            en: 'A trainee with this ID number is already enrolled in this class',
+          }),
+        );
     });
   }
 
@@ -370,12 +393,7 @@ export function validateRosterRows(rows: RawRow[], opts: RosterCheckOptions): Ro
     const phone = validateMobilePhone(textOf(raw.phone));
     return phone.ok ? phone.normalized : undefined;
   });
-  errors.push(
-    ...duplicateErrors(groupRows(phoneKeys, rowNumbers), 'phone', 'PHONE_DUPLICATE_IN_FILE', {
-      zh: '手机号',
-      en: 'mobile number',
-    }),
-  );
+  errors.push(...duplicateErrors(groupRows(phoneKeys, rowNumbers), 'phone', 'PHONE_DUPLICATE_IN_FILE'));
 
   if (errors.length > 0) return { ok: false, errors: errors.sort((a, b) => a.row - b.row) };
   return { ok: true, rows: checked.map((c) => c.valid).filter((v): v is ValidRow => v !== undefined) };

@@ -80,3 +80,39 @@ export function toServiceUnavailable(e: unknown): unknown {
   if (!isInfrastructureOutage(e)) return e;
   return new AppError('SERVICE_UNAVAILABLE', { retryable: true, details: { retryable: true }, cause: e });
 }
+
+/**
+ * SQLSTATEs of a value PostgreSQL cannot take as sent (class 22, data exception): string too long
+ * (22001), number out of range (22003), bad date/time (22007, 22008), invalid byte sequence such as
+ * NUL in text (22021), invalid text representation (22P02), untranslatable character such as
+ * `\u0000` in jsonb (22P05).
+ */
+const PG_BAD_VALUE = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05']);
+
+/** The SQLSTATE when `e` (or its `cause` chain: drizzle wraps driver errors) is PostgreSQL refusing a value. */
+export function badValueState(e: unknown, depth = 0): string | null {
+  if (!e || typeof e !== 'object' || depth > 5) return null;
+  const { code, cause } = e as { code?: unknown; cause?: unknown };
+  if (typeof code === 'string' && PG_BAD_VALUE.has(code)) return code;
+  return badValueState(cause, depth + 1);
+}
+
+export const UNSTORABLE_VALUE_MESSAGE: LocalizedText = {
+  zh: '请求中有数据库无法保存的值（如空字符、不成对的代理项或超出范围的数字）',
+  en: 'The request holds a value that cannot be stored (such as a NUL character, an unpaired surrogate or a number out of range)',
+};
+
+/**
+ * SEC-2, the last safety net behind the validators (API and live node alike): PostgreSQL refusing a
+ * value becomes a coded VALIDATION, never INTERNAL. Anything else is returned unchanged.
+ */
+export function toBadValue(e: unknown): unknown {
+  if (isAppError(e)) return e;
+  const sqlState = badValueState(e);
+  if (!sqlState) return e;
+  return new AppError('VALIDATION', {
+    message: UNSTORABLE_VALUE_MESSAGE,
+    details: [{ in: 'database', sqlState }],
+    cause: e,
+  });
+}

@@ -7,9 +7,17 @@ import type { Logger } from 'pino';
 import type { Config } from '@seafarer/config';
 import path from 'node:path';
 import {
+  createDiskEvidenceStore,
   createJobOutbox,
+  createProctorRecords,
+  createNotificationService,
+  createRollCallService,
+  createSpotCheckService,
+  httpFaceMatch,
+  manualReview,
   createJoinGrants,
   createLiveLogService,
+  createMemoryWindowCounter,
   createRecordingService,
   LOG_REDACT_PATHS,
   REDACTED,
@@ -17,7 +25,7 @@ import {
   systemClock,
   type Clock,
 } from '@seafarer/core';
-import { checkReadiness, closeRedis, createRedisWatch, pingRedis } from '@seafarer/queue';
+import { checkReadiness, closeRedis, createRedisWatch, pingRedis, processErrorCounts } from '@seafarer/queue';
 import { sql } from 'drizzle-orm';
 import { SessionRecorder } from './recording/session-recorder';
 import type { Room } from './room/room';
@@ -25,7 +33,15 @@ import { createDb } from '@seafarer/db';
 import { loadMediasoup } from './media/mediasoup';
 import { WorkerPool } from './media/worker-pool';
 import { NodeDirectory } from './cluster/node-directory';
+import { createRedisWindowCounter } from './cluster/account-counter';
+import { createHousekeeping } from './room/housekeeping';
+import { grabStill } from './media/frame-grab';
 import { attachSignaling, type SignalingDeps } from './signaling';
+import { createProctorRunner, type ProctorRunner } from './room/proctoring';
+import type { StillSource } from './room/rollcalls';
+
+/** Tries to store a closed room's recording row (1 s, 2 s, 4 s … apart: about a minute in all). */
+const RECORDING_STORE_ATTEMPTS = 7;
 
 export interface LiveServer {
   http: http.Server;
@@ -34,6 +50,10 @@ export interface LiveServer {
   signaling: ReturnType<typeof attachSignaling>;
   /** This node's entry in the room → node map. */
   directory: NodeDirectory;
+  /** JS-13.2: opens a stored scheduled roll-call in the room of `sessionId` if this node hosts it. */
+  fireRollCall(rollCallId: string, sessionId: string): Promise<{ fired: boolean }>;
+  /** JS-7.3: the proctoring of exams invigilated in this node's rooms (stills, camera). */
+  proctor: ProctorRunner;
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -75,38 +95,47 @@ export async function buildLiveServer(opts: {
     'adapter-pub',
   );
   const sub = redisWatch.client(pub.duplicate(), 'adapter-sub');
+  // REL-1: closing rooms and storing their records: logged, retried, counted; never a crash.
+  const housekeeping = createHousekeeping(log.child({ component: 'housekeeping' }));
 
   const server = http.createServer((req, res) => {
+    const answer = (status: number, body: object) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
     if (req.url === '/healthz' || req.url === '/readyz') {
-      void (async () => {
-        const workers = pool.all.map((w) => ({ pid: w.pid, closed: w.closed }));
-        let ok = true;
-        let checks = {};
-        if (req.url === '/readyz') {
-          // Red while a mediasoup worker is down, or PostgreSQL or Redis does not answer; green after.
-          const r = await checkReadiness({
-            postgres: () => dbHandle.db.execute(sql`select 1`),
-            redis: () => pingRedis(redis),
-            adapter: async () => {
-              await pingRedis(pub);
-              if (sub.status !== 'ready') throw new Error(`Redis connection is ${sub.status}`);
-            },
-            mediasoup: async () => {
-              if (workers.some((w) => w.closed)) throw new Error('a mediasoup worker is down');
-            },
-          });
-          ok = r.ok;
-          checks = r.body.checks;
-        }
-        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', service: 'live', workers, checks }));
-      })();
+      const workers = pool.all.map((w) => ({ pid: w.pid, closed: w.closed }));
+      // REL-1: liveness from memory only (no I/O): the workers, the errors nobody handled that this
+      // process survived (process policy), and room housekeeping that failed for good (logged).
+      const liveness = {
+        service: 'live',
+        workers,
+        ...processErrorCounts(),
+        housekeepingFailures: housekeeping.failures,
+      };
+      if (req.url === '/healthz') return answer(200, { status: 'ok', ...liveness, checks: {} });
+      // Red while a mediasoup worker is down, or PostgreSQL or Redis does not answer; green after.
+      checkReadiness({
+        postgres: () => dbHandle.db.execute(sql`select 1`),
+        redis: () => pingRedis(redis),
+        adapter: async () => {
+          await pingRedis(pub);
+          if (sub.status !== 'ready') throw new Error(`Redis connection is ${sub.status}`);
+        },
+        mediasoup: async () => {
+          if (workers.some((w) => w.closed)) throw new Error('a mediasoup worker is down');
+        },
+      })
+        .then((r) =>
+          answer(r.ok ? 200 : 503, { status: r.ok ? 'ok' : 'degraded', ...liveness, checks: r.body.checks }),
+        )
+        .catch((err: unknown) => {
+          log.error({ err }, 'readiness answer failed');
+          if (!res.headersSent) answer(503, { status: 'degraded', ...liveness, checks: {} });
+        });
       return;
     }
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(
-      JSON.stringify({ code: 'ROUTE_NOT_FOUND', message: { zh: '接口不存在', en: 'No such endpoint' } }),
-    );
+    answer(404, { code: 'ROUTE_NOT_FOUND', message: { zh: '接口不存在', en: 'No such endpoint' } });
   });
   // Admission is by a signed grant, never by cookies, so any page origin may connect.
   const io = new Server(server, {
@@ -147,10 +176,15 @@ export async function buildLiveServer(opts: {
       recorders.delete(room);
       if (!recorder) return;
       const manifest = await recorder.stop();
-      await recordingStore.saveManifest(manifest, {
-        classId: room.classId,
-        institutionId: room.institutionId,
-      });
+      // REL-1: manifest.json is on disk already; its row and post-processing job are retried (a
+      // minute or so) if the database refuses them, and logged and counted if it never takes them.
+      // The room's close waits for the first try only.
+      await housekeeping.run(
+        'store the recording',
+        () =>
+          recordingStore.saveManifest(manifest, { classId: room.classId, institutionId: room.institutionId }),
+        { attempts: RECORDING_STORE_ATTEMPTS, context: { sessionId: room.sessionId } },
+      ).first;
     },
   };
   // Several live nodes: each session is hosted by the one node that claimed it (room → node map).
@@ -168,6 +202,23 @@ export async function buildLiveServer(opts: {
     // Our claim lapsed and another node hosts the session now: send our peers there (they re-join).
     onLost: (sessionId) => io.local.in(`ses:${sessionId}`).disconnectSockets(true),
   });
+  // JS-13.2 / JS-7.2 / JS-7.3: stills grabbed from the live stream (UDP ports of the recorder's range).
+  const stills: StillSource = {
+    grab(owner) {
+      const producer = owner.producerOf('camera');
+      if (!producer || !owner.router) return Promise.reject(new Error('no camera published'));
+      return grabStill({
+        router: owner.router,
+        producer,
+        listenIp: config.LIVE_LISTEN_IP,
+        ports: { min: config.REC_MIN_PORT, max: config.REC_MAX_PORT },
+        log: log.child({ component: 'stills' }),
+      });
+    },
+  };
+  const faceMatch = config.FACE_MATCH_URL
+    ? httpFaceMatch(config.FACE_MATCH_URL, config.FACE_MATCH_SECRET)
+    : manualReview;
   const signaling = attachSignaling({
     io,
     pool,
@@ -182,6 +233,75 @@ export async function buildLiveServer(opts: {
     clock,
     hooks: { ...recordingHooks, ...opts.hooks },
     placement: directory,
+    housekeeping,
+    // JS-13.2 / JS-7.2: stills grabbed from the live stream (UDP ports of the recorder's range), evidence.
+    services: {
+      db: dbHandle.db,
+      clock,
+      evidence: createDiskEvidenceStore(config.STORAGE_DIR),
+      // JS-7.2: spot checks; a flag's notifications are delivered through the outbox, like the API's.
+      spotChecks: createSpotCheckService({
+        db: dbHandle.db,
+        clock,
+        store: createDiskEvidenceStore(config.STORAGE_DIR),
+        faceMatch,
+        notifications: createNotificationService({ db: dbHandle.db, clock, jobs }),
+      }),
+      stills,
+    },
+    // SEC-1: an account's chat, questions and hands are counted once for all live nodes.
+    accountCounter: createRedisWindowCounter({
+      redis,
+      prefix: config.QUEUE_PREFIX,
+      fallback: createMemoryWindowCounter(clock),
+      log: log.child({ component: 'limits' }),
+    }),
+  });
+
+  // JS-13.2: a scheduled roll-call that fell due arrives from the worker on this channel; the node
+  // hosting its session opens it. The sweep is the durable backstop (a message lost, Redis away when
+  // the job ran): every 15 s, the scheduled roll-calls of the rooms hosted here whose time has passed.
+  const scheduled = createRollCallService({ db: dbHandle.db, clock, jobs });
+  const fireDue = (rollCallId: string, sessionId: string) =>
+    signaling.rollCalls
+      .fireRollCall(rollCallId, sessionId)
+      .catch((err: unknown) => log.warn({ err, rollCallId, sessionId }, 'scheduled roll-call not opened'));
+  const fireSub = redisWatch.client(redis.duplicate(), 'rollcall-sub');
+  fireSub.on('message', (_channel: string, message: string) => {
+    try {
+      const { rollCallId, sessionId } = JSON.parse(message) as { rollCallId: string; sessionId: string };
+      if (signaling.rooms.has(sessionId)) void fireDue(rollCallId, sessionId);
+    } catch (err) {
+      log.warn({ err }, 'unreadable scheduled roll-call message');
+    }
+  });
+  fireSub
+    .subscribe(`${config.QUEUE_PREFIX}:rollcall.fire`)
+    .catch((err: unknown) =>
+      log.warn({ err }, 'scheduled roll-calls not subscribed (the sweep still fires them)'),
+    );
+  const scheduledSweep = setInterval(() => {
+    const hosted = [...signaling.rooms.values()].map((r) => r.sessionId);
+    if (!hosted.length) return;
+    scheduled
+      .dueScheduled(hosted)
+      .then((due) => Promise.all(due.map((d) => fireDue(d.id, d.sessionId))))
+      .catch((err: unknown) => log.warn({ err }, 'scheduled roll-call sweep failed'));
+  }, 15_000);
+  scheduledSweep.unref();
+
+  // JS-7.3: exams invigilated in this node's rooms: random stills of each attempt, camera off flagged.
+  const proctor = createProctorRunner({
+    rooms: signaling.rooms,
+    records: createProctorRecords({
+      db: dbHandle.db,
+      clock,
+      store: createDiskEvidenceStore(config.STORAGE_DIR),
+      faceMatch,
+    }),
+    stills,
+    clock,
+    log,
   });
 
   let closed = false;
@@ -191,6 +311,8 @@ export async function buildLiveServer(opts: {
     pool,
     signaling,
     directory,
+    fireRollCall: (rollCallId, sessionId) => signaling.rollCalls.fireRollCall(rollCallId, sessionId),
+    proctor,
     async listen(port, host) {
       const bound = await new Promise<number>((resolve) =>
         server.listen(port, host, () => resolve((server.address() as { port: number }).port)),
@@ -202,9 +324,18 @@ export async function buildLiveServer(opts: {
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(scheduledSweep);
+      proctor.stop();
+      await closeRedis(fireSub);
       await signaling.close();
       await directory.close();
-      await new Promise<void>((r) => io.close(() => r()));
+      // socket.io's close is async: a failure of its own is logged, the shutdown goes on.
+      await new Promise<void>((r) => {
+        io.close(() => r()).catch((err: unknown) => {
+          log.warn({ err }, 'socket.io did not close cleanly');
+          r();
+        });
+      });
       pool.close();
       await Promise.all([closeRedis(redis), closeRedis(pub), closeRedis(sub)]);
       await dbHandle.close();

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '@seafarer/config';
 import { createCoreFromConfig, createOutboundDelivery, systemClock, type Clock } from '@seafarer/core';
 import { createDb } from '@seafarer/db';
-import { checkReadiness, createRedisWatch, pingRedis } from '@seafarer/queue';
+import { checkReadiness, createRedisWatch, pingRedis, processErrorCounts } from '@seafarer/queue';
 import { channelsFromConfig } from './channels';
 import { startProcessors } from './processors';
 
@@ -50,29 +50,52 @@ export async function startWorkerService(opts: {
       { name: 'audit.verify-chain', data: { scheduledFor: 'nightly' } },
     )
     .catch((err: unknown) => log.warn({ err }, 'nightly audit-chain job not scheduled'));
+  // JS-13.2: each China-time day's random roll-calls are drawn as it starts ('today' is resolved when the
+  // job runs), and once at start for a day already begun (planDay is idempotent).
+  const rollCallDays = Promise.all([
+    processors.producer.queue.upsertJobScheduler(
+      'rollcall.plan-day',
+      { pattern: '1 0 * * *', tz: 'Asia/Shanghai' },
+      { name: 'rollcall.plan-day', data: { day: 'today' } },
+    ),
+    processors.producer.publish(
+      'rollcall.plan-day',
+      { day: 'today' },
+      { jobId: `rollcall.plan-day:start:${Date.now()}` },
+    ),
+  ]).catch((err: unknown) => log.warn({ err }, 'roll-call planning not scheduled'));
+  // JS-17: overdue rectifications are flagged every morning at 08:00 China time.
+  const overdueScan = processors.producer.queue
+    .upsertJobScheduler(
+      'oversight.overdue-scan',
+      { pattern: '0 8 * * *', tz: 'Asia/Shanghai' },
+      { name: 'oversight.overdue-scan', data: { scheduledFor: 'daily' } },
+    )
+    .catch((err: unknown) => log.warn({ err }, 'overdue scan not scheduled'));
 
   const health = http.createServer((req, res) => {
-    void (async () => {
-      let status = 200;
-      let body: object = { status: 'ok', service: 'worker' };
-      if (req.url === '/readyz') {
-        // REL-2: red while PostgreSQL or Redis is unreachable (or the processors stopped), green after.
-        const r = await checkReadiness({
-          postgres: () => dbHandle.db.execute(sql`select 1`),
-          redis: () => pingRedis(probe),
-          processors: async () => {
-            if (!processors.isRunning()) throw new Error('processors not running');
-          },
-        });
-        status = r.ok ? 200 : 503;
-        body = { ...r.body, service: 'worker' };
-      } else if (req.url !== '/healthz') {
-        status = 404;
-        body = { code: 'ROUTE_NOT_FOUND', message: { zh: '接口不存在', en: 'No such endpoint' } };
-      }
+    const answer = (status: number, body: object) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
-    })();
+    };
+    // REL-1: liveness from memory (no I/O), with the errors nobody handled this process survived.
+    if (req.url === '/healthz')
+      return answer(200, { status: 'ok', service: 'worker', ...processErrorCounts() });
+    if (req.url !== '/readyz')
+      return answer(404, { code: 'ROUTE_NOT_FOUND', message: { zh: '接口不存在', en: 'No such endpoint' } });
+    // REL-2: red while PostgreSQL or Redis is unreachable (or the processors stopped), green after.
+    checkReadiness({
+      postgres: () => dbHandle.db.execute(sql`select 1`),
+      redis: () => pingRedis(probe),
+      processors: async () => {
+        if (!processors.isRunning()) throw new Error('processors not running');
+      },
+    })
+      .then((r) => answer(r.ok ? 200 : 503, { ...r.body, service: 'worker' }))
+      .catch((err: unknown) => {
+        log.error({ err }, 'readiness answer failed');
+        if (!res.headersSent) answer(503, { status: 'degraded', service: 'worker', checks: {} });
+      });
   });
   const port = await new Promise<number>((resolve) =>
     health.listen(opts.port ?? config.WORKER_HEALTH_PORT, config.API_HOST, () =>
@@ -88,7 +111,7 @@ export async function startWorkerService(opts: {
       if (closed) return;
       closed = true;
       await new Promise<void>((r) => health.close(() => r()));
-      await scheduled;
+      await Promise.all([scheduled, rollCallDays, overdueScan]);
       await processors.close();
       probe.disconnect();
       await dbHandle.close();

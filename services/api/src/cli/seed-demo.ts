@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from '@seafarer/config';
 import { createDb, runMigrations } from '@seafarer/db';
-import type { ClassView, PlanBody } from '@seafarer/contracts';
+import type { ClassView, PlanBody, QuestionBody } from '@seafarer/contracts';
 import {
   computeCheckDigit,
   createCoreFromConfig,
@@ -33,10 +33,14 @@ export interface SeededDemo {
   users: string[];
   live: {
     classId: string;
+    institutionId: string;
     code: string;
     trainee: string;
     now: { id: string; date: string; start: string; end: string };
     tomorrow: { id: string; date: string; start: string; end: string };
+    /** JS-7.3: the demo class's exam, open now for its trainees; the item's exam standards page. */
+    examId: string;
+    trainingItemId: string;
   };
 }
 
@@ -167,6 +171,7 @@ export async function seedDemo(config: Config): Promise<SeededDemo> {
       (i) => i.creditCode === '91320100DEMO00001X',
     )!;
     const live = await seedLiveClass(config, handle.db, inst.id);
+    Object.assign(live, await seedDemoExam(config, handle.db, inst.id, live.classId));
     return {
       users: [
         'demo.platform',
@@ -305,10 +310,20 @@ async function seedLiveClass(
       view = await core.classes.amendPlan(await manager(), view.id, plan());
   }
   if (view.rosterCount === 0) {
-    const first17 = '32010219900315123';
+    // Three trainees: demo-001 is the one to sign in as; the other two stay away, so a roll-call and the
+    // attendance sheet show what an absence looks like (不在课堂 Not in the room).
+    const id17 = ['32010219900315123', '32010519920708456', '32011319950121789'];
+    const rows = [
+      ['李学员 Trainee Li', '13912345678', '12', '值班水手'],
+      ['王学员 Trainee Wang', '13912345679', '30', '值班机工'],
+      ['赵学员 Trainee Zhao', '13912345680', '6', '无'],
+    ];
     const csv = [
       '姓名,证件类型,证件号码,手机号,学历,海上服务月数,现持证书',
-      `李学员 Trainee Li,居民身份证,${first17}${computeCheckDigit(first17)},13912345678,高中,12,值班水手`,
+      ...rows.map(
+        ([name, phone, months, cert], i) =>
+          `${name},居民身份证,${id17[i]}${computeCheckDigit(id17[i]!)},${phone},高中,${months},${cert}`,
+      ),
     ].join('\r\n');
     await core.roster.importRoster(await manager(), view.id, Buffer.from(csv));
   }
@@ -331,6 +346,22 @@ async function seedLiveClass(
     view = await core.classes.review(officer, view.id, { decision: 'confirm' });
     await core.auth.logout(officer);
   }
+  // JS-17: the officer's inspection four days ago found a defect, to be corrected within the week: the
+  // officer's findings page and the institution's have an open item with its deadline.
+  if ((await core.oversight.listForInstitution(institutionId)).length === 0) {
+    const officer = await signIn('demo.officer');
+    const found = shanghaiDate(clock.now());
+    await core.oversight.recordItem(officer, institutionId, {
+      kind: 'finding',
+      title: '线上课堂身份核验记录不完整 Identity checks of online classes incompletely recorded',
+      detail:
+        "抽查发现部分学员的人证核验缺少复核结论，请补全并说明复核流程。Some trainees' identity checks lack a reviewer's decision: complete them and describe the review procedure.",
+      occurredOn: found,
+      deadline: addDays(shanghaiDate(new Date()), 5),
+      classId: view.id,
+    });
+    await core.auth.logout(officer);
+  }
   if (signedIn) await core.auth.logout(signedIn);
 
   const live = liveSessions(view, new Date());
@@ -345,11 +376,201 @@ async function seedLiveClass(
   });
   return {
     classId: view.id,
+    institutionId,
     code: view.code,
     trainee,
     now: pick(live.running),
     tomorrow: pick(live.tomorrow),
+    // Filled in by seedDemoExam.
+    examId: '',
+    trainingItemId: item.id,
   };
+}
+
+const DEMO_STANDARD = '基本安全结业考试标准（演示） Final exam standard (demo)';
+const DEMO_EXAM = '基本安全结业考试（演示） Final exam (demo)';
+
+/** A small bank of the demo item: every type, two chapters (QM-2). */
+function demoQuestions(): QuestionBody[] {
+  const ch1 = '第一章 避碰规则 Collision regulations';
+  const ch2 = '第二章 船舶消防 Fire fighting';
+  const single = (stem: string, options: string[], key: string, chapter = ch1): QuestionBody => ({
+    type: 'single',
+    stem,
+    options: options.map((text, i) => ({ key: 'ABCD'[i]!, text })),
+    answer: { keys: [key] },
+    chapter,
+    difficulty: 2,
+    score: 2,
+  });
+  return [
+    single(
+      '能见度不良时船舶应使用何种航速？ In restricted visibility a vessel proceeds at…',
+      ['最高航速 Full speed', '安全航速 Safe speed', '经济航速 Economical speed'],
+      'B',
+    ),
+    single(
+      '两船对遇时各应向哪一舷转向？ Two vessels meeting head-on each alter to…',
+      ['右舷 Starboard', '左舷 Port', '不转向 Neither'],
+      'A',
+    ),
+    single(
+      '追越船是指从他船正横后大于多少度的方向赶上他船？ An overtaking vessel comes up from more than … abaft the beam',
+      ['11.25°', '22.5°', '45°'],
+      'B',
+    ),
+    single(
+      '手提式二氧化碳灭火器不宜扑救哪类火灾？ A portable CO2 extinguisher is least suited to…',
+      ['电气火 Electrical fire', '固体深位火 Deep-seated solid fire', '油类火 Oil fire'],
+      'B',
+      ch2,
+    ),
+    single(
+      '发现火情后首先应当？ On discovering a fire, first…',
+      ['报警 Raise the alarm', '逃生 Escape', '拍照 Take photos'],
+      'A',
+      ch2,
+    ),
+    {
+      type: 'multiple',
+      stem: '下列哪些属于机动船在航时显示的号灯？ Which lights does a power-driven vessel under way show?',
+      options: [
+        { key: 'A', text: '桅灯 Masthead light' },
+        { key: 'B', text: '舷灯 Sidelights' },
+        { key: 'C', text: '锚灯 Anchor light' },
+        { key: 'D', text: '尾灯 Sternlight' },
+      ],
+      answer: { keys: ['A', 'B', 'D'] },
+      chapter: ch1,
+      difficulty: 3,
+      score: 4,
+    },
+    {
+      type: 'multiple',
+      stem: '灭火的基本方法包括？ The basic ways of putting out a fire are…',
+      options: [
+        { key: 'A', text: '冷却 Cooling' },
+        { key: 'B', text: '窒息 Smothering' },
+        { key: 'C', text: '通风 Ventilating' },
+        { key: 'D', text: '隔离 Starving' },
+      ],
+      answer: { keys: ['A', 'B', 'D'] },
+      chapter: ch1,
+      difficulty: 3,
+      score: 4,
+    },
+    ...[
+      ['让路船应及早采取大幅度的行动。 The give-way vessel takes early and substantial action.', true],
+      ['直航船在任何情况下都不得采取行动。 The stand-on vessel may never act.', false],
+      ['夜间航行应保持正规瞭望。 A proper look-out is kept at night.', true],
+    ].map(([stem, value]): QuestionBody => ({
+      type: 'true_false',
+      stem: stem as string,
+      answer: { value: value as boolean },
+      chapter: ch1,
+      difficulty: 1,
+      score: 2,
+    })),
+    ...[
+      '船舶抛锚停泊又称____。 A vessel lying at anchor is said to be ____.',
+      '扑灭油类火灾常用____灭火剂。 Oil fires are commonly fought with ____.',
+    ].map((stem, i): QuestionBody => ({
+      type: 'fill_in',
+      stem,
+      answer:
+        i === 0
+          ? { accepted: ['锚泊'], synonyms: ['anchoring', 'at anchor'] }
+          : { accepted: ['泡沫'], synonyms: ['foam'] },
+      chapter: ch2,
+      difficulty: 2,
+      score: 3,
+    })),
+    {
+      type: 'short_answer',
+      stem: '简述机舱失火时的应急程序。 Outline the emergency procedure for an engine-room fire.',
+      answer: {
+        reference:
+          '报警、停止通风、关闭防火门和燃油速闭阀、组织灭火 Alarm, stop ventilation, close fire doors and quick-closing valves, fight the fire',
+      },
+      chapter: ch2,
+      difficulty: 3,
+      score: 6,
+    },
+  ];
+}
+
+/**
+ * JS-7.3 / QM-2: the demo item's question bank, an exam standard drafted by the class manager and
+ * approved by the institution admin, and an exam of the demo class open now for its trainees (set by
+ * the manager, on the real clock). A second run adds nothing while that exam is still open.
+ */
+async function seedDemoExam(
+  config: Config,
+  db: Parameters<typeof createCoreFromConfig>[0],
+  institutionId: string,
+  classId: string,
+): Promise<{ examId: string; trainingItemId: string }> {
+  const core = createCoreFromConfig(db, config);
+  const sessions: Array<Ctx & { actor: Actor }> = [];
+  const signIn = async (username: string) => {
+    const pair = await core.auth.login(
+      { actor: null, requestId: 'seed-demo' },
+      { username, password: DEMO_PASSWORD },
+    );
+    const ctx = { actor: await core.auth.authenticate(pair.accessToken), requestId: 'seed-demo' };
+    sessions.push(ctx);
+    return ctx;
+  };
+  let manager: (Ctx & { actor: Actor }) | undefined;
+  const asManager = async () => (manager ??= await signIn('demo.manager'));
+  try {
+    const item = (await core.institutions.listTrainingItems(institutionId)).find((i) => i.code === 'Z01')!;
+    if ((await core.questionBank.list(item.id, { status: 'active' })).items.length === 0)
+      for (const q of demoQuestions()) await core.questionBank.create(await asManager(), item.id, q);
+    let standard = (await core.examStandards.list(item.id)).items.find((x) => x.name === DEMO_STANDARD);
+    if (!standard) {
+      const ch1 = '第一章 避碰规则 Collision regulations';
+      const ch2 = '第二章 船舶消防 Fire fighting';
+      standard = await core.examStandards.create(await asManager(), item.id, {
+        name: DEMO_STANDARD,
+        blueprint: {
+          cells: [
+            { chapter: ch1, type: 'single', difficulty: 2, count: 2, scorePerQuestion: 2 },
+            { chapter: ch1, type: 'multiple', difficulty: 3, count: 1, scorePerQuestion: 4 },
+            { chapter: ch1, type: 'true_false', difficulty: 1, count: 2, scorePerQuestion: 2 },
+            { chapter: ch2, type: 'single', difficulty: 2, count: 1, scorePerQuestion: 2 },
+            { chapter: ch2, type: 'fill_in', difficulty: 2, count: 1, scorePerQuestion: 3 },
+            { chapter: ch2, type: 'short_answer', difficulty: 3, count: 1, scorePerQuestion: 6 },
+          ],
+        },
+        passMark: { kind: 'percent', value: 60 },
+        markingPolicy: { multiple: 'partial', fillIn: 'per_blank' },
+        durationMinutes: 30,
+        note: '演示用 For the demo',
+      });
+    }
+    if (standard.currentVersionId === null && standard.draftVersion !== null)
+      standard = await core.examStandards.decide(await signIn('demo.admin'), item.id, standard.id, {
+        version: standard.draftVersion,
+        decision: 'approve',
+        note: '同意 Approved',
+      });
+    const open = (await core.exams.list(classId)).items.find(
+      (e) => e.title === DEMO_EXAM && (e.state === 'open' || e.state === 'not_open'),
+    );
+    if (open) return { examId: open.id, trainingItemId: item.id };
+    const now = Date.now();
+    const exam = await core.exams.create(await asManager(), classId, {
+      standardVersionId: standard.currentVersionId!,
+      title: DEMO_EXAM,
+      paperMode: 'per_candidate',
+      opensAt: new Date(now - 5 * 60_000).toISOString(),
+      closesAt: new Date(now + 3 * DAY_MS).toISOString(),
+    });
+    return { examId: exam.id, trainingItemId: item.id };
+  } finally {
+    for (const ctx of sessions) await core.auth.logout(ctx);
+  }
 }
 
 /** What the start command prints: the accounts, and the live class's rooms with whom to sign in as. */
@@ -376,6 +597,15 @@ export function demoBanner(seeded: SeededDemo, appUrl: string): string {
     `    trainee 学员           ${live.trainee}`,
     `    officer 海事检查员      demo.officer (hidden observer 隐身旁听)`,
     `  Room 课堂 (the same link for all three 三个窗口同一链接) ${room}`,
+    '',
+    `点名与抽查 Roll-call and spot check: in the room, demo.instructor (or the officer) presses 点名 Roll-call or 抽查身份 Spot check;`,
+    `  ${live.trainee}'s window shows the prompt; the roster's two other trainees are away (不在课堂 Not in the room).`,
+    `  A random roll-call is also drawn for this session when the worker starts, and fires unannounced.`,
+    `考勤 Attendance (demo.manager): ${appUrl}/manager.html#/class/${live.classId}/attendance (sheet, XLSX, each trainee's evidence timeline)`,
+    `考试 Exam (open for three days 开放三天): ${live.trainee} opens ${appUrl}/exam.html?class=${live.classId}&exam=${live.examId}`,
+    `  demo.manager: the class's exams ${appUrl}/manager.html#/class/${live.classId}/exams · standards (blueprints) ${appUrl}/manager.html#/standards/${live.trainingItemId} (demo.admin approves drafts)`,
+    `海事监管 Oversight (demo.officer): dashboard ${appUrl}/officer.html · monitoring wall ${appUrl}/wall.html`,
+    `  findings, measures, scoring ${appUrl}/officer.html#/findings/${live.institutionId} (the institution answers at ${appUrl}/manager.html#/findings)`,
   ].join('\n');
 }
 

@@ -1,9 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { sql } from 'drizzle-orm';
 import { Health, Readiness } from '@seafarer/contracts';
 import type { Core } from '@seafarer/core';
-import { checkReadiness, pingRedis } from '@seafarer/queue';
+import { checkReadiness, pingRedis, processErrorCounts } from '@seafarer/queue';
 import type { Redis } from 'ioredis';
+
+/**
+ * REL-1: liveness, plus how many errors nobody handled this process has survived (the process policy,
+ * @seafarer/queue process-policy.ts). Answered from memory: no I/O, nothing heavy.
+ */
+const Liveness = Type.Composite([
+  Health,
+  Type.Object({
+    unhandledErrors: Type.Integer({ minimum: 0 }),
+    unhandledRejections: Type.Integer({ minimum: 0 }),
+    uncaughtExceptions: Type.Integer({ minimum: 0 }),
+  }),
+]);
 
 const healthRoutes: FastifyPluginAsyncTypebox<{ core: Core; redis: Redis }> = async (
   app,
@@ -11,8 +25,8 @@ const healthRoutes: FastifyPluginAsyncTypebox<{ core: Core; redis: Redis }> = as
 ) => {
   app.get(
     '/healthz',
-    { config: { access: 'public' }, schema: { tags: ['ops'], response: { 200: Health } } },
-    async () => ({ status: 'ok' as const, service: 'api' }),
+    { config: { access: 'public' }, schema: { tags: ['ops'], response: { 200: Liveness } } },
+    async () => ({ status: 'ok' as const, service: 'api', ...processErrorCounts() }),
   );
 
   app.get(

@@ -9,10 +9,12 @@ import {
   JurisdictionView,
   ListOf,
   NonEmpty,
+  OfficerListItem,
   OfficerView,
   SetQualificationBody,
   StaffView,
   Strict,
+  Text,
 } from '@seafarer/contracts';
 import type { Core } from '@seafarer/core';
 import { ctxOf } from '../plugins/access';
@@ -20,7 +22,7 @@ import { ctxOf } from '../plugins/access';
 const CreateAdminBody = Strict({
   username: Type.String({ pattern: '^[a-zA-Z0-9._-]{3,50}$' }),
   displayName: NonEmpty(100),
-  initialPassword: Type.String({ minLength: 1, maxLength: 200 }),
+  initialPassword: Text({ minLength: 1, maxLength: 200 }),
 });
 
 const institutionRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { core }) => {
@@ -46,6 +48,14 @@ const institutionRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app,
       schema: { tags, response: { 200: ListOf(JurisdictionView) } },
     },
     async () => ({ items: await core.institutions.listJurisdictions() }),
+  );
+  app.get(
+    '/officers',
+    {
+      config: { access: { roles: ['platform_admin'] } },
+      schema: { tags, response: { 200: ListOf(OfficerListItem) } },
+    },
+    async () => ({ items: await core.people.listOfficers() }),
   );
   app.post(
     '/officers',

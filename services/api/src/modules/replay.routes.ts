@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { FileBody, NoBody, SessionParams, Strict } from '@seafarer/contracts';
+import { FileBody, NoBody, SessionParams, Strict, Text } from '@seafarer/contracts';
 import { AppError, replayContainerOf, type Core } from '@seafarer/core';
 import { ALL_ROLES, ctxOf } from '../plugins/access';
 
@@ -90,7 +90,7 @@ export const replayFileRoutes: FastifyPluginAsyncTypebox<{ core: Core; storageDi
       config: { access: { capability: 'signed replay URL bound to the issuing browser' } },
       schema: {
         tags: ['replay'],
-        params: Strict({ token: Type.String({ maxLength: 400 }) }),
+        params: Strict({ token: Text({ maxLength: 400 }) }),
         querystring: Type.Object(
           { download: Type.Optional(Type.Literal('1')) },
           { additionalProperties: false },

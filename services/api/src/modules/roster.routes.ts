@@ -3,12 +3,13 @@ import { Type } from '@sinclair/typebox';
 import {
   ClassParams,
   ClassSummary,
-  ClassView,
   FileBody,
+  FileRosterResult,
   IssueAccountsResult,
   ListOf,
   RosterEntryView,
   RosterImportResult,
+  TraineeAttendanceView,
 } from '@seafarer/contracts';
 import { AppError, buildRosterTemplate, MAX_UPLOAD_BYTES, type Core } from '@seafarer/core';
 import { ctxOf } from '../plugins/access';
@@ -19,10 +20,18 @@ export const SPREADSHEET_TYPES = [
   'application/octet-stream',
 ];
 
-const rosterRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { core }) => {
+const rosterRoutes: FastifyPluginAsyncTypebox<{ core: Core; publicBaseUrl?: string }> = async (
+  app,
+  { core, publicBaseUrl },
+) => {
+  // JS-12: the address printed on account slips (and in their QR code).
+  const signInUrl = publicBaseUrl ? new URL('/app/', publicBaseUrl).toString() : '/app/';
   const tags = ['roster'];
   const planners = ['institution_admin', 'class_manager'] as const;
   const inClass = { classId: 'class' } as const;
+  // SEC-2: imports are parsed in core's worker-thread pool; its workers end with the server. (The one
+  // pool of the process: when another route uses it too, this belongs in app.ts's onClose.)
+  app.addHook('onClose', () => core.parsePool.close());
 
   // Spreadsheets arrive as the raw file body; only the routes of this plugin accept them.
   app.addContentTypeParser(
@@ -66,11 +75,11 @@ const rosterRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { co
     '/classes/:classId/roster/file',
     {
       config: { access: { roles: planners, scope: inClass } },
-      schema: { tags: ['filing'], params: ClassParams, response: { 200: ClassView } },
+      schema: { tags: ['filing'], params: ClassParams, response: { 200: FileRosterResult } },
     },
     async (req) => {
-      await core.roster.fileRoster(ctxOf(req), req.params.classId);
-      return core.classes.getClass(req.params.classId);
+      const { warnings } = await core.roster.fileRoster(ctxOf(req), req.params.classId);
+      return { ...(await core.classes.getClass(req.params.classId)), warnings };
     },
   );
   app.post(
@@ -82,7 +91,7 @@ const rosterRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { co
     async (req, reply) => {
       // The one-time passwords must not linger in caches.
       reply.header('cache-control', 'no-store');
-      return core.roster.issueAccounts(ctxOf(req), req.params.classId);
+      return core.roster.issueAccounts(ctxOf(req), req.params.classId, { signInUrl });
     },
   );
   app.get(
@@ -125,11 +134,20 @@ const rosterRoutes: FastifyPluginAsyncTypebox<{ core: Core }> = async (app, { co
         .send(await buildRosterTemplate()),
   );
   app.get(
+    '/me/classes/:classId/attendance',
+    {
+      config: { access: { roles: ['trainee'], scope: inClass } },
+      schema: { tags, params: ClassParams, response: { 200: TraineeAttendanceView } },
+    },
+    (req) => core.roster.attendanceOf(req.params.classId, ctxOf(req).actor.accountId),
+  );
+  app.get(
     '/me/classes',
-    { config: { access: { roles: ['trainee'] } }, schema: { tags, response: { 200: ListOf(ClassSummary) } } },
-    async (req) => ({
-      items: await core.classes.listClassesOfTrainee(ctxOf(req).actor.accountId),
-    }),
+    {
+      config: { access: { roles: ['trainee', 'instructor'] } },
+      schema: { tags, response: { 200: ListOf(ClassSummary) } },
+    },
+    async (req) => ({ items: await core.classes.listMyClasses(ctxOf(req).actor) }),
   );
 };
 export default rosterRoutes;

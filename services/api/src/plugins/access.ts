@@ -1,11 +1,12 @@
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifySchema, HTTPMethods } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
 import { ErrorBody, ROLES, type Role } from '@seafarer/contracts';
 import {
   AppError,
   authorize,
   compileAccessRule,
   pathParams,
+  type AccessClaims,
   type AccessRule,
   type Actor,
   type CompiledAccessRule,
@@ -81,6 +82,30 @@ export function bearerToken(header: string | undefined): string | null {
   return m ? m[1]! : null;
 }
 
+const verified = new WeakMap<FastifyRequest, AccessClaims | AppError>();
+
+/**
+ * The claims of the request's bearer token, verified (signature, expiry) once per request: the rate
+ * limiter keys by them and the access check loads the session from them. Throws the token's AppError
+ * (UNAUTHENTICATED without one).
+ */
+export function verifiedClaims(core: Core, req: FastifyRequest): AccessClaims {
+  let known = verified.get(req);
+  if (known === undefined) {
+    const token = bearerToken(req.headers.authorization);
+    try {
+      if (!token) throw new AppError('UNAUTHENTICATED');
+      known = core.auth.verifyAccessToken(token);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      known = e;
+    }
+    verified.set(req, known);
+  }
+  if (known instanceof AppError) throw known;
+  return known;
+}
+
 export default fp(async function access(app: FastifyInstance, opts: { core: Core }) {
   app.decorate('routeTable', [] as RouteEntry[]);
   app.decorateRequest('actor', null);
@@ -116,6 +141,8 @@ export default fp(async function access(app: FastifyInstance, opts: { core: Core
         response: { ...(route.schema.response as object), '4xx': ErrorBody, '5xx': ErrorBody },
       };
     }
+    const hooks = route.onRequest;
+    route.onRequest = [...(Array.isArray(hooks) ? hooks : hooks ? [hooks] : []), checkAccess];
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
@@ -129,17 +156,24 @@ export default fp(async function access(app: FastifyInstance, opts: { core: Core
   });
 
   // Runs before body parsing and validation, so a caller without the right always meets 401/403/404
-  // and learns nothing about what a valid body would be.
-  app.addHook('onRequest', async (req) => {
-    req.scope = {};
+  // and learns nothing about what a valid body would be. A route-level hook (pushed by the onRoute hook
+  // above) so that it runs after the rate limiter's, which is route-level too: a flood is refused before
+  // it costs a session read, and requests that fail sign-in count against their limit as well.
+  async function checkAccess(req: FastifyRequest) {
     const access = req.routeOptions.config?.access;
     if (!access || access === 'public' || 'capability' in access) return;
     const rule = req.routeOptions.config.compiledAccess;
-    // A route that escaped the onRoute hook would otherwise go unchecked: refuse it instead.
     if (!rule) throw new Error(`${req.routeOptions.url ?? req.url}: access rule not compiled`);
-    const token = bearerToken(req.headers.authorization);
-    if (!token) throw new AppError('UNAUTHENTICATED');
-    req.actor = await opts.core.auth.authenticate(token);
+    req.actor = await opts.core.auth.authenticate(verifiedClaims(opts.core, req));
     req.scope = await authorize(opts.core.db, req.actor, rule, req.params as Record<string, string>);
+  }
+  // The safety net stays on every request: a route with a sign-in rule that escaped the onRoute hook
+  // (registered before this plugin) would otherwise go unchecked; it is refused instead.
+  app.addHook('onRequest', (req, _reply, done) => {
+    req.scope = {};
+    const access = req.routeOptions.config?.access;
+    if (typeof access === 'object' && 'roles' in access && !req.routeOptions.config.compiledAccess)
+      return done(new Error(`${req.routeOptions.url ?? req.url}: access rule not compiled`));
+    done();
   });
 });

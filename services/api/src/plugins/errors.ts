@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { ERROR_MESSAGES, type ErrorBody, type ErrorCode } from '@seafarer/contracts';
-import { isAppError, toServiceUnavailable } from '@seafarer/core';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_MESSAGES, type ErrorBody, type ErrorCode, type LocalizedText } from '@seafarer/contracts';
+import { badValueState, isAppError, toServiceUnavailable, UNSTORABLE_VALUE_MESSAGE } from '@seafarer/core';
+import { STORABLE_TEXT_RULE } from './validation';
 
 /** HTTP status of each domain error code: the one mapping from AppError to HTTP. */
 const STATUS: Record<ErrorCode, number> = {
@@ -44,11 +45,34 @@ const STATUS: Record<ErrorCode, number> = {
 };
 export const statusOf = (code: ErrorCode) => STATUS[code];
 
+interface ValidationIssue {
+  instancePath?: string;
+  keyword: string;
+  params?: Record<string, unknown>;
+}
+
+/** The message of a refused request, naming the first offending field (`body/sessions/0/topic`). */
+function validationMessage(part: string | undefined, first: ValidationIssue | undefined): LocalizedText {
+  if (!first) return ERROR_MESSAGES.VALIDATION;
+  const named = first.params?.missingProperty ?? first.params?.additionalProperty;
+  const field = `${part ?? 'request'}${first.instancePath ?? ''}${named === undefined ? '' : `/${String(named)}`}`;
+  if (first.keyword === STORABLE_TEXT_RULE)
+    return {
+      zh: `字段 ${field} 含有无法保存的字符（空字符 U+0000 或不成对的代理项）`,
+      en: `The field ${field} contains a character that cannot be stored (NUL U+0000 or an unpaired surrogate)`,
+    };
+  return {
+    zh: `${ERROR_MESSAGES.VALIDATION.zh}：字段 ${field}`,
+    en: `${ERROR_MESSAGES.VALIDATION.en}: field ${field}`,
+  };
+}
+
 /** Fastify's own errors (parsing, validation, limits) in our vocabulary. */
-function classify(err: FastifyError): { code: ErrorCode; details?: unknown } {
+function classify(err: FastifyError): { code: ErrorCode; message?: LocalizedText; details?: unknown } {
   if (err.validation) {
     return {
       code: 'VALIDATION',
+      message: validationMessage(err.validationContext, err.validation[0] as ValidationIssue | undefined),
       details: err.validation.map((v) => ({
         in: err.validationContext,
         path: v.instancePath || '/',
@@ -58,6 +82,10 @@ function classify(err: FastifyError): { code: ErrorCode; details?: unknown } {
       })),
     };
   }
+  // SEC-2, the last safety net (the validators refuse such values first): PostgreSQL refusing a value.
+  const sqlState = badValueState(err);
+  if (sqlState)
+    return { code: 'VALIDATION', message: UNSTORABLE_VALUE_MESSAGE, details: [{ in: 'database', sqlState }] };
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { code: 'PAYLOAD_TOO_LARGE' };
@@ -78,6 +106,33 @@ function classify(err: FastifyError): { code: ErrorCode; details?: unknown } {
   return { code: 'INTERNAL' };
 }
 
+const BAD_URL: LocalizedText = {
+  zh: '请求路径不合法（编码无效，如不成对的代理项，或参数过长）',
+  en: 'The request path is not valid (a bad encoding such as an unpaired surrogate, or a parameter too long)',
+};
+
+/**
+ * SEC-2: fastify answers a few malformed requests before any route, hook or error handler runs — a
+ * path whose %-encoding is not UTF-8 (an unpaired surrogate), a path parameter over the router's
+ * length limit — by default with a body of its own, without a code of ours. Passed as the
+ * `frameworkErrors` server option, they are answered like every other refusal.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const bad = err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const code: ErrorCode = bad ? 'VALIDATION' : 'INTERNAL';
+  if (bad) req.log.info({ code, rule: err.code }, 'request refused');
+  else req.log.error({ err }, 'request failed');
+  return reply
+    .header('x-request-id', req.id)
+    .status(STATUS[code])
+    .send({
+      code,
+      message: bad ? BAD_URL : ERROR_MESSAGES.INTERNAL,
+      requestId: req.id,
+      ...(bad && { details: [{ in: 'url', rule: err.code }] }),
+    } satisfies ErrorBody);
+}
+
 export default fp(async function errorHandling(app: FastifyInstance) {
   app.setErrorHandler((thrown: FastifyError, req, reply) => {
     let body: ErrorBody;
@@ -93,11 +148,11 @@ export default fp(async function errorHandling(app: FastifyInstance) {
         ...(err.details !== undefined && { details: err.details }),
       };
     } else {
-      const { code, details } = classify(err);
+      const { code, message, details } = classify(err);
       status = STATUS[code];
       body = {
         code,
-        message: ERROR_MESSAGES[code],
+        message: message ?? ERROR_MESSAGES[code],
         requestId: req.id,
         ...(details !== undefined && { details }),
       };
@@ -109,6 +164,9 @@ export default fp(async function errorHandling(app: FastifyInstance) {
         'dependency unavailable',
       );
     } else if (status >= 500) req.log.error({ err }, 'request failed');
+    else if (badValueState(err))
+      // A value the validators let through: refused all the same, but a schema should have caught it.
+      req.log.warn({ err, code: body.code, status }, 'value refused by the database');
     else req.log.info({ code: body.code, status }, 'request refused');
     return reply.status(status).send(body);
   });

@@ -10,10 +10,39 @@ import {
   type LiveRequestName,
   type LiveResponse,
 } from '@seafarer/contracts';
-import { AppError, isAppError, toServiceUnavailable, type LiveLogService } from '@seafarer/core';
+import {
+  AppError,
+  isAppError,
+  toBadValue,
+  toServiceUnavailable,
+  type EvidenceStore,
+  type InteractionLimiter,
+  type LiveLogService,
+  type SpotCheckService,
+} from '@seafarer/core';
+import type { Db } from '@seafarer/db';
 import type { Peer } from '../room/peer';
+import type { QuizRunner } from '../room/quizzes';
+import type { RollCallRunner, StillSource } from '../room/rollcalls';
 import type { Room } from '../room/room';
 import type { Rooms } from '../room/rooms';
+
+/** The node's stores and media services a handler module may use (roll-calls, spot checks). */
+export interface LiveServices {
+  /** PostgreSQL, for core's stores. */
+  db: Db;
+  clock: { now(): Date };
+  /** A still of a peer's camera, grabbed by the server from the live stream (media/frame-grab.ts). */
+  stills: StillSource;
+  /** Where evidence bytes go (content-addressed, SHA-256), as identity evidence. */
+  evidence: EvidenceStore;
+  /** This node's roll-calls (room/rollcalls.ts). */
+  rollCalls?: RollCallRunner;
+  /** JS-7.1 / JS-14: this node's in-class quizzes (room/quizzes.ts). */
+  quizzes?: QuizRunner;
+  /** JS-7.2: identity spot checks (stills checked against the ID photo, flagged to managers and officers). */
+  spotChecks?: SpotCheckService;
+}
 
 /** What a handler module gets for one admitted peer: the room, the peer, the node's rooms and stores. */
 export interface PeerScope {
@@ -22,7 +51,11 @@ export interface PeerScope {
   socket: Socket;
   rooms: Rooms;
   liveLog: LiveLogService;
+  /** SEC-1: the node's limits on chat, questions and hands (per connection and per account). */
+  limits: InteractionLimiter;
   network: { listenIp: string; announcedIp?: string };
+  /** Stores and media services (stills from the live stream, evidence, roll-calls). */
+  services: LiveServices;
   log: Logger;
   /** Registers the handler of one request: its payload is validated first, its result is the ack. */
   on<N extends LiveRequestName>(name: N, fn: Handler<N>): void;
@@ -42,9 +75,12 @@ const validators = new Map(
   Object.entries(LiveRequests).map(([name, schema]) => [name, TypeCompiler.Compile(schema)]),
 );
 
-/** The one mapping of an error to a socket ack: coded AppErrors as they are, outages retryable, the rest INTERNAL. */
+/**
+ * The one mapping of an error to a socket ack: coded AppErrors as they are, outages retryable, a value
+ * PostgreSQL refuses VALIDATION (SEC-2), the rest INTERNAL.
+ */
 export function errorOf(e: unknown): LiveError {
-  const mapped = toServiceUnavailable(e);
+  const mapped = toBadValue(toServiceUnavailable(e));
   if (isAppError(mapped))
     return {
       code: mapped.code,
@@ -74,14 +110,21 @@ export function refuseUnknownRequests(socket: Socket): void {
 export function requestRegistrar(socket: Socket, log: Logger): PeerScope['on'] {
   return (name, fn) => {
     const check = validators.get(name)!;
-    socket.on(name as string, async (data: unknown, ack?: (r: LiveAckOf<typeof name>) => void) => {
-      if (typeof ack !== 'function') return;
+    const handle = async (data: unknown, ack: (r: LiveAckOf<typeof name>) => void) => {
       const payload = data ?? {};
       try {
-        if (!check.Check(payload))
+        if (!check.Check(payload)) {
+          const paths = [...check.Errors(payload)].slice(0, 3).map((e) => e.path);
+          // The message names the first field, as the API's does (the paths are in the details).
+          const field = `${name}${paths[0] ?? ''}`;
           throw new AppError('VALIDATION', {
-            details: [...check.Errors(payload)].slice(0, 3).map((e) => e.path),
+            message: {
+              zh: `${ERROR_MESSAGES.VALIDATION.zh}：字段 ${field}`,
+              en: `${ERROR_MESSAGES.VALIDATION.en}: field ${field}`,
+            },
+            details: paths,
           });
+        }
         const result = await fn(payload as LiveRequest<typeof name>);
         ack({ ok: true, data: (result ?? null) as LiveResponse<typeof name> });
       } catch (e) {
@@ -91,6 +134,11 @@ export function requestRegistrar(socket: Socket, log: Logger): PeerScope['on'] {
           log.warn({ err: e, request: name }, 'request failed: outage');
         ack({ ok: false, error });
       }
+    };
+    socket.on(name as string, (data: unknown, ack?: (r: LiveAckOf<typeof name>) => void) => {
+      if (typeof ack !== 'function') return;
+      // REL-1: whatever a handler (or its ack) throws is this request's failure, logged; never the node's.
+      handle(data, ack).catch((err: unknown) => log.error({ err, request: name }, 'request not answered'));
     });
   };
 }

@@ -14,7 +14,7 @@ import type { HandlerModule } from './context';
  * not come back, on any node), ending the session for everyone (VC-3, persisted before anyone is
  * told). Each act is on record (audited) before it takes effect.
  */
-export const hostControlHandlers: HandlerModule = ({ on, room, peer, rooms, liveLog, log }) => {
+export const hostControlHandlers: HandlerModule = ({ on, room, peer, rooms, liveLog, services }) => {
   const audit = (action: string, data: Record<string, unknown>) =>
     liveLog.recordSessionAction({
       actorAccountId: peer.id,
@@ -51,6 +51,7 @@ export const hostControlHandlers: HandlerModule = ({ on, room, peer, rooms, live
         paused: true,
         by: 'instructor',
       });
+    rooms.peerChanged(room, t, 'peer.updated');
     rooms.revokeConsumers(room);
   });
 
@@ -93,11 +94,18 @@ export const hostControlHandlers: HandlerModule = ({ on, room, peer, rooms, live
     });
     room.ended = true;
     // Answer first: everyone (the instructor too) leaves as soon as 'session.ended' arrives.
-    setImmediate(
-      () =>
-        void rooms
-          .finishEnded(room, { id: peer.id, name: peer.name })
-          .catch((err: unknown) => log.error({ err }, 'closing the ended session failed')),
+    // REL-1: closing is housekeeping: logged if it fails, never an unhandled rejection.
+    setImmediate(() =>
+      rooms.housekeeping.run(
+        'close the ended session',
+        async () => {
+          // JS-13.2: open roll-calls close first: everyone still here gets their outcome.
+          await services.rollCalls?.closeAllIn(room).catch(() => undefined);
+          await services.quizzes?.closeAllIn(room).catch(() => undefined);
+          await rooms.finishEnded(room, { id: peer.id, name: peer.name });
+        },
+        { context: { sessionId: room.sessionId } },
+      ),
     );
     return { ending: true as const };
   });

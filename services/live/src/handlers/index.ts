@@ -3,6 +3,10 @@ import type { HandlerModule } from './context';
 import { hostControlHandlers } from './host-controls';
 import { interactionHandlers } from './interaction';
 import { mediaHandlers } from './media';
+import { rollCallHandlers } from './rollcall';
+import { spotCheckHandlers } from './spotcheck';
+import { quizHandlers } from './quiz';
+import { proctoringHandlers } from './proctoring';
 
 /**
  * Every concern's socket handlers, registered for each admitted peer in this order. A new concern
@@ -13,5 +17,9 @@ export const HANDLER_MODULES: readonly HandlerModule[] = [
   mediaHandlers,
   interactionHandlers,
   hostControlHandlers,
+  rollCallHandlers,
+  spotCheckHandlers,
+  quizHandlers,
+  proctoringHandlers,
 ];
-export type { HandlerModule, PeerScope } from './context';
+export type { HandlerModule, LiveServices, PeerScope } from './context';

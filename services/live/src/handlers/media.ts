@@ -8,6 +8,7 @@ import {
   decideResume,
   decideTransport,
   enforce,
+  mainOnScreenShare,
   mediaOffEvent,
   mediaOnEvent,
 } from '@seafarer/core';
@@ -35,6 +36,15 @@ export const mediaHandlers: HandlerModule = ({ on, room, peer, rooms, network, l
     const c = peer.consumers.get(id);
     if (!c) throw new AppError('NOT_FOUND');
     return c;
+  };
+
+  /** VC-1: a screen share takes the main picture by itself, and gives it back when it stops. */
+  const screenMain = (sharing: boolean) => {
+    const next = mainOnScreenShare(room.main, sharing);
+    if (!next) return;
+    room.main = next;
+    rooms.revokeConsumers(room);
+    rooms.emitVisible(room, null, 'main.changed', room.main);
   };
 
   on('transport.create', async ({ direction, forceTcp }) => {
@@ -83,22 +93,26 @@ export const mediaHandlers: HandlerModule = ({ on, room, peer, rooms, network, l
     producer.on('transportclose', () => {
       peer.producers.delete(producer.id);
       rooms.presence(room, peer, mediaOffEvent(source), { reason: 'transport_closed' });
+      if (source === 'screen') screenMain(false);
     });
     rooms.presence(room, peer, mediaOnEvent(source));
     rooms.announceProducer(room, peer, producer);
     rooms.peerChanged(room, peer, 'peer.updated');
+    if (source === 'screen') screenMain(true);
     if (recorded) await rooms.onRecordedProducer(room, producer, source);
     return { id: producer.id, paused: producer.paused };
   });
   on('producer.pause', async ({ producerId }) => {
     await ownProducer(producerId).pause();
     rooms.emitVisible(room, peer, 'producer.paused', { producerId, paused: true, by: 'self' });
+    rooms.peerChanged(room, peer, 'peer.updated');
   });
   on('producer.resume', async ({ producerId }) => {
     const p = ownProducer(producerId);
     enforce(decideResume(peer, rooms.sourceOf(p)));
     await p.resume();
     rooms.emitVisible(room, peer, 'producer.paused', { producerId, paused: false, by: 'self' });
+    rooms.peerChanged(room, peer, 'peer.updated');
   });
   on('producer.close', ({ producerId }) => {
     const p = ownProducer(producerId);
@@ -108,6 +122,7 @@ export const mediaHandlers: HandlerModule = ({ on, room, peer, rooms, network, l
     rooms.presence(room, peer, mediaOffEvent(source));
     rooms.emitVisible(room, peer, 'producer.closed', { producerId });
     rooms.peerChanged(room, peer, 'peer.updated');
+    if (source === 'screen') screenMain(false);
   });
 
   on('consume', async ({ producerId }) => {

@@ -39,7 +39,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
 
   private async spawn(slot: number): Promise<Worker> {
     const worker = await this.mediasoup.createWorker({ ...this.settings, appData: { slot } });
-    worker.on('died', (err) => void this.onDied(slot, worker, err));
+    worker.on('died', (err) => {
+      void this.onDied(slot, worker, err).catch((e: unknown) =>
+        this.log.error({ slot, err: e }, 'replacing a dead mediasoup worker failed'),
+      );
+    });
     this.log.info({ slot, pid: worker.pid }, 'mediasoup worker started');
     return worker;
   }
@@ -48,16 +52,19 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     if (this.closed) return;
     this.log.error({ slot, pid: dead.pid, err: err.message }, 'mediasoup worker died; replacing it');
     for (let attempt = 1; ; attempt++) {
+      let replacement: Worker;
       try {
-        const replacement = await this.spawn(slot);
-        this.workers[slot] = replacement;
-        this.emit('replaced', dead, replacement);
-        return;
+        replacement = await this.spawn(slot);
       } catch (e) {
         this.log.error({ slot, attempt, err: (e as Error).message }, 'could not start a replacement worker');
         await new Promise((r) => setTimeout(r, Math.min(5000, 200 * attempt)));
         if (this.closed) return;
+        continue;
       }
+      this.workers[slot] = replacement;
+      // A listener that throws is its own failure, not a reason to start yet another worker.
+      this.emit('replaced', dead, replacement);
+      return;
     }
   }
 

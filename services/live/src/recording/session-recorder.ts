@@ -155,7 +155,10 @@ export class SessionRecorder {
     // The session is being recorded from this moment: time without producers counts as a gap.
     this.lastMediaAt = this.startedAt.getTime();
     this.watchRouter(opts.router);
-    this.heartbeat = setInterval(() => void this.tick(), HEARTBEAT_MS);
+    this.heartbeat = setInterval(
+      () => void this.tick().catch((err: unknown) => this.log.error({ err }, 'recording heartbeat failed')),
+      HEARTBEAT_MS,
+    );
     this.heartbeat.unref();
     this.log.info({ dir: this.sessionDir }, 'recording started');
   }
@@ -299,6 +302,23 @@ export class SessionRecorder {
     }
     this.segment = next;
     if (old) this.handOver(old, next);
+    else this.accountUntil(next.startedAt);
+  }
+
+  /**
+   * JS-8: every moment of the session is in a segment or a gap. A segment that starts with none running
+   * leaves the time since the record last accounted for (the session's start, a segment's or a gap's
+   * end) unrecorded: the settle window and ffmpeg's start. Unless an open gap already says so, the
+   * manifest records it, however short. Media is then expected from the segment's start on.
+   */
+  private accountUntil(at: Date): void {
+    this.lastMediaAt = Math.max(this.lastMediaAt, at.getTime());
+    if (this.openGapNow()) return;
+    let last = this.startedAt.getTime();
+    for (const s of this.finished.values()) if (s.endedAt) last = Math.max(last, Date.parse(s.endedAt));
+    for (const s of this.unfinished.values()) if (s.endedAt) last = Math.max(last, s.endedAt.getTime());
+    for (const g of this.gaps) if (g.to) last = Math.max(last, g.to.getTime());
+    if (at.getTime() > last) this.gaps.push({ from: new Date(last), to: at, reason: 'recorder_starting' });
   }
 
   /**
@@ -425,7 +445,9 @@ export class SessionRecorder {
       };
       this.unfinished.set(index, seg);
       this.requestKeyFrames(seg);
-      void writer.exited.then((exit) => this.onWriterExited(seg, exit));
+      writer.exited
+        .then((exit) => this.onWriterExited(seg, exit))
+        .catch((err: unknown) => this.log.error({ err, index }, 'could not handle the end of ffmpeg'));
       this.log.info({ index, file, tracks: seg.sources, reason: seg.reason }, 'segment started');
       return seg;
     } catch (err) {
@@ -492,7 +514,8 @@ export class SessionRecorder {
       this.log.error({ index: seg.index, err: err.message }, 'could not finish segment'),
     );
     this.finalizing.add(done);
-    void done.finally(() => this.finalizing.delete(done));
+    // `done` never rejects (its failure is logged above).
+    void done.then(() => this.finalizing.delete(done));
   }
 
   private onWriterExited(seg: LiveSegment, exit: { code: number | null; signal: NodeJS.Signals | null }) {

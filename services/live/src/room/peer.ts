@@ -13,6 +13,8 @@ export class Peer {
   /** TM-2: trainees enter muted and may unmute only once the instructor allows it. */
   micAllowed: boolean;
   joined = false;
+  /** The session's scheduled end (ms since the epoch, from the grant): the room's clock. */
+  sessionEndsAt: number | null = null;
 
   constructor(
     readonly id: string,
@@ -36,7 +38,11 @@ export class Peer {
   }
 
   info(): PeerInfo {
+    const mic = this.producerOf('mic');
     return {
+      mic: !mic ? 'none' : mic.paused ? 'muted' : 'live',
+      camera: !!this.producerOf('camera'),
+      screen: !!this.producerOf('screen'),
       id: this.id,
       name: this.name,
       role: this.role,

@@ -12,6 +12,7 @@ import {
   type PresenceJournal,
 } from '@seafarer/core';
 import type { WorkerPool } from '../media/worker-pool';
+import { createHousekeeping, type Housekeeping } from './housekeeping';
 import type { Peer } from './peer';
 import { Room } from './room';
 
@@ -37,7 +38,12 @@ export interface RoomsDeps {
   maxPeersPerRouter?: number;
   hooks?: RoomHooks;
   placement?: { release(sessionId: string): Promise<void> };
+  /** REL-1: where closing, the timetable's end and the recording's store are logged and retried. */
+  housekeeping?: Housekeeping;
 }
+
+/** VC-3: tries (with backoff up to 30 s) to put the timetable's end on record, about eight minutes. */
+const CLOSURE_ATTEMPTS = 20;
 
 const sourceOf = (p: { appData: unknown }) => (p.appData as { source: MediaSource }).source;
 
@@ -48,14 +54,20 @@ const sourceOf = (p: { appData: unknown }) => (p.appData as { source: MediaSourc
  */
 export function createRooms(deps: RoomsDeps) {
   const { io, pool, liveLog, journal, log } = deps;
+  const housekeeping = deps.housekeeping ?? createHousekeeping(log);
   const rooms = new Map<string, Room>();
   const creating = new Map<string, Promise<Room>>();
   const timers = new Set<NodeJS.Timeout>();
 
+  /** A timer whose callback cannot throw out of the event loop (REL-1). */
   const later = (ms: number, fn: () => void) => {
     const timer = setTimeout(() => {
       timers.delete(timer);
-      fn();
+      try {
+        fn();
+      } catch (err) {
+        log.error({ err }, 'a room timer failed');
+      }
     }, ms);
     timers.add(timer);
     return timer;
@@ -63,6 +75,10 @@ export function createRooms(deps: RoomsDeps) {
 
   const emitTo = <E extends keyof LiveEvents>(peer: Peer, event: E, data: LiveEvents[E]) =>
     io.to(peer.socketId).emit(event, data);
+  /** One event to many peers at once: encoded once, one adapter broadcast (a roll-call's 500 trainees). */
+  const emitToMany = <E extends keyof LiveEvents>(peers: Peer[], event: E, data: LiveEvents[E]) => {
+    if (peers.length > 0) io.to(peers.map((p) => p.socketId)).emit(event, data);
+  };
   const emitVisible = <E extends keyof LiveEvents>(
     room: Room,
     except: Peer | null,
@@ -140,7 +156,11 @@ export function createRooms(deps: RoomsDeps) {
         rooms.set(c.ses, room);
         // Nobody ended it? The timetable does, half an hour after the scheduled end of the session.
         const closeIn = roomClosesAt(c) - deps.clock.now().getTime();
-        later(Math.min(Math.max(closeIn, 0), 2 ** 31 - 1), () => void closeAtTimetableEnd(room)).unref();
+        later(Math.min(Math.max(closeIn, 0), 2 ** 31 - 1), () =>
+          housekeeping.run('close the room at the end of its timetable', () => closeAtTimetableEnd(room), {
+            context: { sessionId: room.sessionId },
+          }),
+        ).unref();
         await deps.hooks?.onRoomCreated?.(room);
         log.info({ classId: c.cls, sessionId: c.ses, workerPid: room.worker.pid }, 'room opened');
         return room;
@@ -150,15 +170,27 @@ export function createRooms(deps: RoomsDeps) {
     return pending;
   }
 
+  /**
+   * REL-1: every step of a close is tried whatever the one before did (a recording that cannot be
+   * stored does not keep the routers open nor the claim on the session); a failed step is logged and
+   * counted, never thrown — the caller is a timer, a host's request or the service stopping.
+   */
   async function closeRoom(room: Room) {
-    if (!rooms.has(room.sessionId)) return;
+    if (rooms.get(room.sessionId) !== room) return;
     rooms.delete(room.sessionId);
-    await deps.hooks?.onRoomClosed?.(room);
-    room.close();
+    const step = (what: string, fn: () => Promise<unknown> | unknown) =>
+      housekeeping.run(what, fn, { context: { sessionId: room.sessionId } }).done;
+    await step('finish the recording of a closing room', () => deps.hooks?.onRoomClosed?.(room));
+    await step('close the media of a closing room', () => room.close());
     // Its presence log is stored before the room is gone (or keeps being retried if the database is away).
-    if (!(await journal.flush()))
-      log.warn({ sessionId: room.sessionId, pending: journal.pending }, 'room closed with presence unstored');
-    await deps.placement?.release(room.sessionId);
+    await step('store the presence log of a closing room', async () => {
+      if (!(await journal.flush()))
+        log.warn(
+          { sessionId: room.sessionId, pending: journal.pending },
+          'room closed with presence unstored',
+        );
+    });
+    await step('release the claim of a closing room', () => deps.placement?.release(room.sessionId));
     log.info({ sessionId: room.sessionId }, 'room closed');
   }
 
@@ -182,22 +214,21 @@ export function createRooms(deps: RoomsDeps) {
 
   /** VC-3: the timetable's end, persisted (retried: the room closes regardless, the API's window is over). */
   async function closeAtTimetableEnd(room: Room) {
-    if (room.ended || !rooms.has(room.sessionId)) return;
+    if (room.ended || rooms.get(room.sessionId) !== room) return;
     room.ended = true;
-    const persist = async (attempt: number): Promise<void> => {
-      try {
-        await liveLog.endSession({
+    const closure = housekeeping.run(
+      'record the end of the timetable',
+      () =>
+        liveLog.endSession({
           classId: room.classId,
           sessionId: room.sessionId,
           institutionId: room.institutionId,
           by: null,
-        });
-      } catch (err) {
-        log.warn({ err, sessionId: room.sessionId, attempt }, 'could not record the timetable end; retrying');
-        if (attempt < 20) later(Math.min(1000 * 2 ** attempt, 30_000), () => void persist(attempt + 1));
-      }
-    };
-    await persist(0);
+        }),
+      { attempts: CLOSURE_ATTEMPTS, context: { sessionId: room.sessionId } },
+    );
+    // On record before anyone is told, if the database takes it at once; the retries go on regardless.
+    await closure.first;
     await finishEnded(room, { id: 'timetable', name: '课表 Timetable' });
     log.info({ sessionId: room.sessionId }, 'room closed at the end of its timetable window');
   }
@@ -218,14 +249,19 @@ export function createRooms(deps: RoomsDeps) {
       const secondary = room.routers.slice(1).filter((r) => r.worker === dead);
       if (room.worker !== dead) {
         for (const { router } of secondary) {
-          const lost = mediaOf([...room.peers.values()].filter((p) => p.router === router));
-          room.dropRouter(router);
-          mediaLost(room, lost);
-          for (const { p } of lost) emitTo(p, 'room.reset', { reason: 'worker_died' });
-          log.warn(
-            { sessionId: room.sessionId, peers: lost.length },
-            'a secondary router died; its peers join again',
-          );
+          // One room's trouble must not keep the next rooms on a dead worker.
+          try {
+            const lost = mediaOf([...room.peers.values()].filter((p) => p.router === router));
+            room.dropRouter(router);
+            mediaLost(room, lost);
+            for (const { p } of lost) emitTo(p, 'room.reset', { reason: 'worker_died' });
+            log.warn(
+              { sessionId: room.sessionId, peers: lost.length },
+              'a secondary router died; its peers join again',
+            );
+          } catch (err) {
+            log.error({ err, sessionId: room.sessionId }, 'dropping a dead secondary router failed');
+          }
         }
         continue;
       }
@@ -244,12 +280,14 @@ export function createRooms(deps: RoomsDeps) {
     rooms,
     roomFor,
     emitTo,
+    emitToMany,
     emitVisible,
     peerChanged,
     presence,
     announceProducer,
     revokeConsumers,
     finishEnded,
+    housekeeping,
     sourceOf,
     /** Cuts one peer's connection (on whichever node holds the socket, through the adapter). */
     disconnect: (peer: Peer) => io.in(peer.socketId).disconnectSockets(true),

@@ -1,24 +1,25 @@
-// Maritime officer: institutions of the jurisdiction and their classes, the to-review list, class
-// detail with the plan, versions and diff, confirm / reject, roster and identity verifications (read-only).
-// Hash routes: #/  #/class/:id[/tab]
-import {
-  actionButton,
-  badge,
-  call,
-  chinaDateOf,
-  chinaToday,
-  daysBetween,
-  download,
-  errorText,
-  fmtDateTime,
-  h,
-  requireSignIn,
-  showError,
-} from './api.js';
+// Maritime officer: notifications of new filings, institutions of the jurisdiction and their classes,
+// the to-review list, class detail with the plan, versions and diff, confirm / reject, roster and
+// identity verifications (read-only). Hash routes: #/  #/class/:id[/tab]
+import type { ClassView, InstitutionView, NotificationView } from '@seafarer/contracts';
+import { QUALIFICATION_LABELS } from '@seafarer/contracts';
+import type { ClassSummary } from '@seafarer/sdk';
+import { api, download, requireSignIn, type Me } from '../shared/api';
+import { errSlot, h, section } from '../shared/dom';
+import { actionButton, errorText, inputError, showError } from '../shared/errors';
+import { dashboardSections } from './dashboard';
+import { supervisionView } from './supervision';
+import { officerQualityView } from './quality';
+import { chinaDateOf, chinaToday, daysBetween, fmtDateTime, label } from '../shared/format';
 import {
   classFacts,
+  classHead,
+  classOfNotification,
+  classTable,
   initHeader,
+  loadForClassPage,
   loadStaff,
+  notificationItem,
   renderPlanVersion,
   renderVerifications,
   revokeObjectUrls,
@@ -26,26 +27,19 @@ import {
   showDiff,
   tabs,
   versionBrowser,
-} from './ui.js';
+  type Names,
+} from '../shared/ui';
+import { findingsView, jurisdictionFindingsView } from './findings';
+import { attendanceTab } from '../manager/attendance';
+import { timelineView } from '../shared/timeline';
 
-const view = document.getElementById('view');
-const ctx = { me: null, institutions: [], staffByInst: new Map() };
+const view = document.getElementById('view') as HTMLElement;
+const staffByInst = new Map<string, Names>();
 let routeSeq = 0;
-const stale = (seq) => seq !== routeSeq;
-const section = (title, ...children) =>
-  h('section', { class: 'card' }, title ? h('h3', {}, title) : null, ...children);
-const errSlot = () => h('div', { hidden: true });
+const stale = (seq: number) => seq !== routeSeq;
 
-const QUALIFICATION = {
-  qualified: '具备线上培训资格 Qualified',
-  rectification: '整改中 Rectification',
-  suspended: '暂停 Suspended',
-  revoked: '撤销 Revoked',
-  none: '无资格 None',
-};
-
-async function start() {
-  let me;
+async function start(): Promise<void> {
+  let me: (Me & { notAllowed?: boolean }) | null;
   try {
     me = await requireSignIn(['maritime_officer']);
   } catch (err) {
@@ -66,73 +60,133 @@ async function start() {
     );
     return;
   }
-  ctx.me = me;
-  initHeader(me, {
-    onNotificationClick: (n) => {
-      if (n.data?.classId) location.hash = `#/class/${n.data.classId}`;
-    },
-  });
+  initHeader(me, { onNotificationClick: openNotification });
   window.addEventListener('hashchange', route);
   route();
 }
 
-function route() {
+function openNotification(n: NotificationView): void {
+  // JS-17: a correction submitted or an overdue item opens the institution's findings page.
+  const inst = n.kind.startsWith('oversight.')
+    ? (n.data as { institutionId?: unknown } | null)?.institutionId
+    : undefined;
+  if (typeof inst === 'string') return void (location.hash = `#/findings/${inst}`);
+  const id = classOfNotification(n);
+  if (id) location.hash = `#/class/${id}`;
+}
+
+function route(): void {
   revokeObjectUrls();
   const seq = ++routeSeq;
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   window.scrollTo(0, 0);
-  if (parts[0] === 'class' && parts[1]) return classView(parts[1], parts[2] ?? 'review', seq);
-  return homeView(seq);
+  if (parts[0] === 'class' && parts[1]) return void classView(parts[1], parts[2] ?? 'review', seq);
+  if (parts[0] === 'supervision') return void supervisionView(view, () => stale(seq));
+  // QM-3: the quality objectives of the jurisdiction's institutions (officer/quality.ts).
+  if (parts[0] === 'quality') return void officerQualityView(view, () => stale(seq));
+  // JS-16: a trainee's evidence timeline (from an anomaly or the class's attendance tab).
+  if (parts[0] === 'timeline' && parts[1] && parts[2])
+    return void timelineView(view, parts[1], parts[2], {
+      back: `#/class/${parts[1]}/attendance`,
+      stale: () => stale(seq),
+    });
+  // JS-17 / QM-4: findings, corrections, measures and scoring (officer/findings.ts).
+  if (parts[0] === 'findings')
+    return void (parts[1]
+      ? findingsView(view, parts[1], () => stale(seq))
+      : jurisdictionFindingsView(view, () => stale(seq)));
+  void homeView(seq);
 }
 
-async function namesFor(institutionId) {
-  if (!ctx.staffByInst.has(institutionId)) {
+async function namesFor(institutionId: string): Promise<Names> {
+  let names = staffByInst.get(institutionId);
+  if (!names) {
     const staff = await loadStaff(institutionId);
-    ctx.staffByInst.set(institutionId, new Map(staff.map((s) => [s.accountId, s.displayName])));
+    names = new Map(staff.map((s) => [s.accountId, s.displayName]));
+    staffByInst.set(institutionId, names);
   }
-  return ctx.staffByInst.get(institutionId);
+  return names;
 }
 
 // ---------- home ----------
 
-async function homeView(seq) {
+/** The officer's notices (new filings in the jurisdiction), newest first; opening one marks it read. */
+async function noticesInto(box: HTMLElement): Promise<void> {
+  try {
+    const items = (await api.notifications.list(20)).items;
+    box.replaceChildren(
+      items.length === 0
+        ? h('p', { class: 'muted' }, '暂无通知 No notifications')
+        : h(
+            'ul',
+            { class: 'notif-list' },
+            items.map((n) =>
+              notificationItem(n, () => {
+                void api.notifications.read([n.id]).catch(() => undefined);
+                openNotification(n);
+              }),
+            ),
+          ),
+    );
+  } catch (e) {
+    showError(box, e);
+  }
+}
+
+async function homeView(seq: number): Promise<void> {
   const err = errSlot();
   const review = h('div', {}, h('p', { class: 'muted' }, '加载中… Loading…'));
   const insts = h('div', {});
+  const notices = h(
+    'div',
+    { 'data-testid': 'officer-notices' },
+    h('p', { class: 'muted' }, '加载中… Loading…'),
+  );
   view.replaceChildren(
-    h('div', { class: 'page-head' }, h('h2', {}, '辖区开班备案 Class filings in the jurisdiction')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h2', {}, '辖区开班备案 Class filings in the jurisdiction'),
+      h(
+        'div',
+        { class: 'actions' },
+        h('a', { href: '#/findings' }, '监督检查事项 Findings'),
+        h('a', { href: '#/quality' }, '质量目标 Quality objectives'),
+      ),
+    ),
+    // JS-16: the home is the dashboard (live classes, anomalies, overdue rectifications), then the filings.
+    dashboardSections(() => stale(seq)),
     err,
     section('待审核 To review', review),
+    section('通知 Notifications', notices),
     section('培训机构 Institutions', insts),
   );
-  let institutions;
+  void noticesInto(notices);
+  let institutions: InstitutionView[];
   try {
-    institutions = (await call('GET', '/institutions')).items;
+    institutions = (await api.institutions.list()).items;
   } catch (e) {
     showError(err, e);
     review.replaceChildren();
     return;
   }
-  ctx.institutions = institutions;
   const results = await Promise.all(
     institutions.map((i) =>
-      call('GET', `/institutions/${i.id}/classes`).then(
-        (r) => ({ inst: i, classes: r.items }),
-        (e) => ({ inst: i, classes: [], error: e }),
+      api.institution.classes(i.id).then(
+        (r) => ({ inst: i, classes: r.items, error: null as unknown }),
+        (e: unknown) => ({ inst: i, classes: [] as ClassSummary[], error: e }),
       ),
     ),
   );
   if (stale(seq)) return;
   const today = chinaToday();
   const pending = results
-    .flatMap((r) =>
-      r.classes.filter((c) => c.filingState === 'pending_review').map((c) => ({ ...c, inst: r.inst })),
-    )
+    .flatMap((r) => r.classes.filter((c) => c.filingState === 'pending_review'))
     .sort((a, b) => a.firstSessionDate.localeCompare(b.firstSessionDate));
   review.replaceChildren(
     pending.length === 0
       ? h('p', { class: 'muted' }, '没有待审核的开班备案 Nothing to review')
-      : classTable(pending, { showInst: true, today }),
+      : classTable(pending, { today, showInstitution: true }),
   );
   if (results.length === 0) {
     insts.replaceChildren(
@@ -142,7 +196,7 @@ async function homeView(seq) {
   }
   insts.replaceChildren(
     ...results.map((r) => {
-      const counts = r.classes.reduce((m, c) => ((m[c.filingState] = (m[c.filingState] ?? 0) + 1), m), {});
+      const pendingCount = r.classes.filter((c) => c.filingState === 'pending_review').length;
       const body = r.error
         ? h('div', { class: 'error' }, errorText(r.error))
         : r.classes.length
@@ -162,12 +216,11 @@ async function homeView(seq) {
           h(
             'span',
             { class: `badge ${r.inst.onlineQualification === 'qualified' ? 'st-confirmed' : 'st-rejected'}` },
-            QUALIFICATION[r.inst.onlineQualification] ?? r.inst.onlineQualification,
+            label(QUALIFICATION_LABELS, r.inst.onlineQualification),
           ),
-          ` · ${r.classes.length} 个班级 classes`,
-          counts.pending_review
-            ? h('span', { class: 'badge st-pending_review' }, `待确认 ${counts.pending_review}`)
-            : null,
+          ` · ${r.classes.length} 个班级 classes · `,
+          h('a', { href: `#/findings/${r.inst.id}` }, '监督检查与整改 Findings'),
+          pendingCount ? h('span', { class: 'badge st-pending_review' }, `待确认 ${pendingCount}`) : null,
         ),
         body,
       );
@@ -175,76 +228,15 @@ async function homeView(seq) {
   );
 }
 
-function classTable(classes, { showInst, today }) {
-  return h(
-    'div',
-    { class: 'table-wrap' },
-    h(
-      'table',
-      { class: 'clickable' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          [
-            showInst ? '机构 Institution' : null,
-            '班级编号 Code',
-            '班级名称 Name',
-            '状态 State',
-            '版本 Ver.',
-            '首次课次 First session',
-            '名册 Roster',
-          ]
-            .filter(Boolean)
-            .map((t) => h('th', {}, t)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        classes.map((c) => {
-          const days = daysBetween(today, c.firstSessionDate);
-          const go = () => (location.hash = `#/class/${c.id}`);
-          return h(
-            'tr',
-            { tabindex: '0', onclick: go, onkeydown: (e) => e.key === 'Enter' && go() },
-            showInst ? h('td', {}, c.inst.nameZh) : null,
-            h('td', {}, h('a', { href: `#/class/${c.id}` }, c.code)),
-            h('td', {}, c.name),
-            h('td', {}, badge(c.filingState)),
-            h('td', {}, `v${c.currentVersion}`),
-            h(
-              'td',
-              { class: 'nowrap' },
-              c.firstSessionDate,
-              days >= 0 ? h('span', { class: 'muted' }, ` (${days} 天后 in ${days} d)`) : null,
-            ),
-            h('td', {}, String(c.rosterCount)),
-          );
-        }),
-      ),
-    ),
-  );
-}
-
 // ---------- class detail ----------
 
-async function classView(classId, tab, seq) {
-  view.replaceChildren(h('p', { class: 'muted' }, '加载中… Loading…'));
-  let cls, names;
-  try {
-    cls = await call('GET', `/classes/${classId}`);
-    names = await namesFor(cls.institutionId);
-  } catch (err) {
-    const e = errSlot();
-    view.replaceChildren(h('a', { href: '#/' }, '← 返回 Back'), e);
-    showError(e, err);
-    return;
-  }
-  if (stale(seq)) return;
-  const inst = ctx.institutions.find((i) => i.id === cls.institutionId);
+async function classView(classId: string, tab: string, seq: number): Promise<void> {
+  const loaded = await loadForClassPage(view, async () => {
+    const c = await api.classes.get(classId);
+    return { cls: c, names: await namesFor(c.institutionId) };
+  });
+  if (!loaded || stale(seq)) return;
+  const { cls, names } = loaded;
   const t = tabs(
     [
       {
@@ -259,45 +251,37 @@ async function classView(classId, tab, seq) {
         label: '身份核验 Identity',
         render: (p) => renderVerifications(p, cls.id, { canDecide: false }),
       },
+      {
+        id: 'attendance',
+        label: '考勤 Attendance',
+        render: (p) =>
+          attendanceTab(p, cls.id, {
+            canDecide: false,
+            timelineHref: (accountId) => `#/timeline/${cls.id}/${accountId}`,
+            stale: () => stale(seq),
+          }),
+      },
     ],
     { onChange: (id) => history.replaceState(null, '', `#/class/${cls.id}/${id}`) },
   );
-  view.replaceChildren(
-    h(
-      'div',
-      { class: 'page-head' },
-      h(
-        'div',
-        {},
-        h('h2', {}, `${cls.code} · ${cls.name}`),
-        h(
-          'p',
-          {},
-          badge(cls.filingState),
-          ` v${cls.current.version} · ${inst ? inst.nameZh : ''} · ${cls.trainingItemCode} ${cls.trainingItemNameZh}`,
-        ),
-      ),
-      h('a', { href: '#/' }, '← 返回 Back'),
-    ),
-    t.el,
-  );
-  t.select(['review', 'versions', 'roster', 'identity'].includes(tab) ? tab : 'review');
+  view.replaceChildren(classHead(cls, { showInstitution: true }), t.el);
+  t.select(['review', 'versions', 'roster', 'identity', 'attendance'].includes(tab) ? tab : 'review');
 }
 
-function reviewTab(panel, cls, names) {
+function reviewTab(panel: HTMLElement, cls: ClassView, names: Names): void {
   const v = cls.current;
   const err = errSlot();
   const diffBox = h('div', {});
-  const parts = [];
+  const parts: HTMLElement[] = [];
   if (cls.filingState === 'pending_review') {
     const reason = h('textarea', {
       rows: '3',
       maxlength: '2000',
       placeholder: '退回理由（退回时必填）Reason (required to reject)',
     });
-    const decide = async (decision) => {
+    const decide = async (decision: 'confirm' | 'reject') => {
       if (decision === 'reject' && !reason.value.trim()) {
-        showError(err, { message: '退回须说明理由 A rejection needs a reason' });
+        showError(err, inputError('退回须说明理由', 'A rejection needs a reason'));
         reason.focus();
         return;
       }
@@ -306,9 +290,8 @@ function reviewTab(panel, cls, names) {
           ? `确认 ${cls.code} 第 ${v.version} 版开班计划？确认后班级可按课表开课。 Confirm plan v${v.version}? The class may then run as timetabled.`
           : `退回 ${cls.code} 第 ${v.version} 版开班计划？ Reject plan v${v.version}?`;
       if (!confirm(q)) return;
-      await call(
-        'POST',
-        `/classes/${cls.id}/plan/review`,
+      await api.classes.review(
+        cls.id,
         decision === 'confirm' ? { decision } : { decision, reason: reason.value.trim() },
       );
       await classView(cls.id, 'review', ++routeSeq);
@@ -321,7 +304,7 @@ function reviewTab(panel, cls, names) {
         h(
           'p',
           { class: 'info' },
-          `报备于 Filed ${filedOn}，首次课次 first session ${v.firstSessionDate}（提前约 ${lead} 天 about ${lead} days ahead；规则 rule ≥ 3）。`,
+          `报备于 Filed ${filedOn}，首次课次 first session ${v.firstSessionDate}（提前 ${lead} 天 ${lead} days ahead；最迟报备 last filing date ${cls.filingDeadline.lastFilingDate}）。`,
         ),
         v.instructorOverrides?.length
           ? h(
@@ -353,7 +336,7 @@ function reviewTab(panel, cls, names) {
         err,
       ),
     );
-    showDiff(diffBox, cls.id, v.version, names);
+    void showDiff(diffBox, cls.id, v.version, names);
   } else {
     parts.push(
       section(
@@ -375,8 +358,11 @@ function reviewTab(panel, cls, names) {
           { class: 'actions' },
           actionButton(
             '下载备案材料 Filing package (XLSX)',
-            () => download(`/classes/${cls.id}/filing-package?format=xlsx`, `${cls.code}-filing.xlsx`),
-            { errEl: err, cls: 'secondary' },
+            () => download(api.classes.filingPackage(cls.id, 'xlsx'), `${cls.code}-filing.xlsx`),
+            {
+              errEl: err,
+              cls: 'secondary',
+            },
           ),
         ),
         err,
@@ -390,7 +376,7 @@ function reviewTab(panel, cls, names) {
   );
 }
 
-function versionsTab(panel, cls, names, seq) {
+function versionsTab(panel: HTMLElement, cls: ClassView, names: Names, seq: number): void {
   panel.replaceChildren(
     section(
       '版本记录 Versions',
@@ -404,7 +390,7 @@ function versionsTab(panel, cls, names, seq) {
   );
 }
 
-async function rosterTab(panel, cls, seq) {
+async function rosterTab(panel: HTMLElement, cls: ClassView, seq: number): Promise<void> {
   const box = h('div', {}, h('p', { class: 'muted' }, '加载中… Loading…'));
   panel.replaceChildren(
     section(
@@ -421,7 +407,7 @@ async function rosterTab(panel, cls, seq) {
     ),
   );
   try {
-    const items = (await call('GET', `/classes/${cls.id}/roster`)).items;
+    const items = (await api.classes.roster(cls.id)).items;
     if (stale(seq)) return;
     box.replaceChildren(rosterTable(items));
   } catch (e) {
@@ -429,4 +415,4 @@ async function rosterTab(panel, cls, seq) {
   }
 }
 
-start();
+void start();

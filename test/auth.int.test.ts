@@ -53,8 +53,9 @@ describe('accounts and sessions', () => {
     expect(await codeOf(t.client.auth.login({ username, password: 'wrong-Password-2' }))).toBe(
       '401 INVALID_CREDENTIALS',
     );
+    // SEC-1: the locking failure answers like any other; only the right password is told about the lock.
     expect(await codeOf(t.client.auth.login({ username, password: 'wrong-Password-3' }))).toBe(
-      '423 ACCOUNT_LOCKED',
+      '401 INVALID_CREDENTIALS',
     );
     expect(await codeOf(t.client.auth.login({ username, password: PASSWORD }))).toBe('423 ACCOUNT_LOCKED');
     expect((await audit('auth.account_locked')).map((e) => e.targetId)).toContain(w.juniorInstructorId);

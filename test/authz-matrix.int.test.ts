@@ -6,6 +6,7 @@ import type { Client } from '@seafarer/sdk';
 import type { RouteEntry } from '../services/api/src/plugins/access';
 import { startTestApp, type TestApp } from './helpers/app';
 import {
+  addChecksFixture,
   addIdentityFixture,
   addLiveRecordsFixture,
   createWorld,
@@ -15,6 +16,7 @@ import {
   type LiveRecordsFixture,
   type World,
 } from './helpers/world';
+import { addExamSweepFixture } from './helpers/exams';
 
 /**
  * SEC-1: generated from the route table. Every non-public route is called by every role of a foreign
@@ -50,6 +52,8 @@ async function tenant(): Promise<Tenant> {
   const w = await createWorld(t);
   const identity = await addIdentityFixture(t, w);
   const live = await addLiveRecordsFixture(t, w, identity);
+  const checks = await addChecksFixture(t, w, identity);
+  const exam = await addExamSweepFixture(t, w, identity);
   const callers = {
     admin: w.as.admin,
     manager: w.as.manager,
@@ -86,6 +90,9 @@ async function tenant(): Promise<Tenant> {
       entryId: identity.entryId,
       verificationId: identity.verificationId,
       evidenceId: identity.stillId,
+      ...checks,
+      ...exam,
+      traineeId: identity.traineeAccountId,
     },
   };
 }

@@ -1,10 +1,10 @@
 import { ApiError } from '@seafarer/sdk';
-import type { ClassView, PlanBody } from '@seafarer/contracts';
+import type { ClassSummary, ClassView, PlanBody } from '@seafarer/contracts';
 import { createJobWorker } from '@seafarer/queue';
 import { startTestApp, type TestApp } from './helpers/app';
 import { openJobQueue } from './helpers/queue';
 import { china, movableClock } from './helpers/clock';
-import { addDays, chinaDate, createWorld, planFor, type World } from './helpers/world';
+import { addDays, chinaDate, createWorld, planFor, signIn, type World } from './helpers/world';
 
 const clock = movableClock();
 let t: TestApp;
@@ -63,11 +63,29 @@ describe('class plan rules', () => {
     expect(r).toMatchObject({ status: 422, code: 'PRACTICAL_ITEM_NOT_ONLINE' });
   });
 
-  it('[JS-10] scheduled hours short of the syllabus are refused, naming both figures', async () => {
+  it('[JS-10] a draft short of the syllabus is saved and shows the shortfall; filing it is refused naming both figures', async () => {
     const plan = planFor(w.instructorId, managerId, chinaDate(20));
     plan.sessions[3]!.end = '12:00'; // 15.5 h against 16
-    const r = await refusal(createClass(plan));
-    expect(r).toMatchObject({ status: 422, code: 'PRECONDITION_FAILED', zh: expect.stringContaining('16') });
+    const c = await createClass(plan);
+    expect(c.filingState).toBe('draft');
+    expect(c.current.hours).toEqual({ scheduledMinutes: 930, syllabusMinutes: 960, shortfallMinutes: 30 });
+    expect(c.current.problems).toEqual([
+      expect.objectContaining({ code: 'PRECONDITION_FAILED', zh: expect.stringContaining('尚差 30 分钟') }),
+    ]);
+    const r = await refusal(file(c.id));
+    expect(r).toMatchObject({ status: 422, code: 'PRECONDITION_FAILED' });
+    expect(r!.zh).toMatch(/15\.5.*16/);
+    expect(r!.en).toMatch(/15\.5.*16/);
+    // The stored draft is still a draft; once it covers the syllabus, it files.
+    expect((await w.as.manager.call<ClassView>('GET', `/api/v1/classes/${c.id}`)).filingState).toBe('draft');
+    const fixed = await w.as.manager.call<ClassView>('PUT', `/api/v1/classes/${c.id}/plan`, {
+      body: planFor(w.instructorId, managerId, chinaDate(20)),
+    });
+    expect(fixed.current).toMatchObject({
+      hours: { scheduledMinutes: 960, syllabusMinutes: 960, shortfallMinutes: 0 },
+      problems: [],
+    });
+    expect((await file(c.id)).filingState).toBe('pending_review');
   });
 
   it('[JS-6] a class larger than the licensed scale is refused', async () => {
@@ -134,9 +152,42 @@ describe('filing with the authority', () => {
       zh: expect.stringContaining(addDays(first, -3)),
     });
     expect((await w.as.manager.call<ClassView>('GET', `/api/v1/classes/${c.id}`)).filingState).toBe('draft');
+    // The view says the same: the deadline has passed (daysLeft -1) and filing would be refused.
+    const late = await w.as.manager.call<ClassView>('GET', `/api/v1/classes/${c.id}`);
+    expect(late.filingDeadline).toEqual({
+      firstSessionDate: first,
+      lastFilingDate: addDays(first, -3),
+      daysLeft: -1,
+      applies: true,
+    });
+    expect(late.current.problems.map((p) => p.code)).toEqual(['DEADLINE_PASSED']);
+    clock.set(china(addDays(first, -5), '10:00:00'));
+    expect(
+      (await w.as.manager.call<ClassView>('GET', `/api/v1/classes/${c.id}`)).filingDeadline,
+    ).toMatchObject({
+      daysLeft: 2,
+      applies: true,
+    });
     clock.set(china(addDays(first, -3), '23:59:59')); // the last second of the last day
     const filed = await file(c.id);
     expect(filed.filingState).toBe('pending_review');
+    // Filed: the deadline no longer applies ("还剩 N 天" is not shown), nor is anything left to fix.
+    expect(filed.filingDeadline).toMatchObject({ daysLeft: 0, applies: false });
+    expect(filed.current.problems).toEqual([]);
+    const confirmed = await review(c.id, 'confirm');
+    expect(confirmed.filingDeadline.applies).toBe(false);
+    expect(confirmed.institutionNameZh).toBe(`测试航海学校${w.code}`);
+    // The officer's list says the same, class by class.
+    const list = await w.as.officer.call<{ items: ClassSummary[] }>(
+      'GET',
+      `/api/v1/institutions/${w.institutionId}/classes`,
+    );
+    expect(list.items.find((x) => x.id === c.id)).toMatchObject({
+      institutionNameZh: `测试航海学校${w.code}`,
+      filingState: 'confirmed',
+      filingDeadline: { lastFilingDate: addDays(first, -3), applies: false },
+      rosterFiledAt: null,
+    });
   });
 
   it('[JS-5] [JS-11.3] [VC-4] the live room will not open before the officer confirms; after confirmation it opens within the timetable window', async () => {
@@ -151,6 +202,21 @@ describe('filing with the authority', () => {
     const confirmed = await review(c.id, 'confirm');
     expect(confirmed).toMatchObject({ filingState: 'confirmed', canRun: true, confirmedVersion: 1 });
 
+    // The view's join window is the one the grant applies: 30 minutes before the start to 30 after the end.
+    const s0 = confirmed.current.sessions[0]!;
+    expect(s0).toMatchObject({
+      joinOpensAt: china(first, '08:00:00').toISOString(),
+      joinClosesAt: new Date(Date.parse(s0.endsAt) + 30 * 60_000).toISOString(),
+    });
+    clock.set(new Date(Date.parse(s0.joinOpensAt) - 1000));
+    expect(await refusal(grant(c.id, sessionId))).toMatchObject({
+      code: 'OUTSIDE_TIMETABLE',
+      details: { joinOpensAt: s0.joinOpensAt, joinClosesAt: s0.joinClosesAt },
+    });
+    clock.set(new Date(Date.parse(s0.joinOpensAt)));
+    expect(await grant(c.id, sessionId)).toMatchObject({ liveRole: 'instructor' });
+    clock.set(new Date(Date.parse(s0.joinClosesAt) + 1000));
+    expect(await refusal(grant(c.id, sessionId))).toMatchObject({ code: 'OUTSIDE_TIMETABLE' });
     clock.set(china(first, '07:00:00'));
     expect(await refusal(grant(c.id, sessionId))).toMatchObject({ code: 'OUTSIDE_TIMETABLE' });
     clock.set(china(first, '08:20:00'));
@@ -246,6 +312,11 @@ describe('filing with the authority', () => {
         'session.reminder': async () => null,
         'notification.deliver': async () => null,
         'recording.postprocess': async () => null,
+        'rollcall.plan-day': async () => null,
+        'exam.auto-submit': async () => null,
+        'exam.mark': async () => null,
+        'rollcall.fire': async () => null,
+        'oversight.overdue-scan': async () => null,
       },
     );
     try {
@@ -288,5 +359,17 @@ describe('class contact group', () => {
       (await w.as.officer.raw('POST', `/api/v1/classes/${w.classId}/messages`, { body: { body: 'x' } }))
         .status,
     ).toBe(403);
+  });
+});
+
+describe('my classes', () => {
+  it('[JS-12] an instructor lists the classes whose plan names them, and no others', async () => {
+    const mine = await w.as.instructor.call<{ items: ClassSummary[] }>('GET', '/api/v1/me/classes');
+    expect(mine.items.map((x) => x.id)).toContain(w.classId);
+    expect(mine.items.every((x) => x.institutionId === w.institutionId)).toBe(true);
+    const junior = await signIn(t.client, w.usernames.junior);
+    const theirs = await junior.call<{ items: ClassSummary[] }>('GET', '/api/v1/me/classes');
+    expect(theirs.items.map((x) => x.id)).not.toContain(w.classId);
+    expect((await w.as.manager.raw('GET', '/api/v1/me/classes')).status).toBe(403);
   });
 });

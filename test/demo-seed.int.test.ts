@@ -16,7 +16,7 @@ describe('demo seed', () => {
   });
   afterAll(() => t.close());
 
-  test('[JS-11.1] [JS-11.3] the demo class is live now (filed 3+ days before, confirmed): instructor, trainee and officer are each granted the room; a second run changes nothing', async () => {
+  test('[JS-11.1] [JS-11.3] [JS-13.2] [JS-17] the demo class is live now (filed 3+ days before, confirmed): instructor, trainee and officer are each granted the room; its three trainees are on the attendance sheet, an open finding awaits correction; a second run changes nothing', async () => {
     const seeded = await seedDemo(t.config);
     const { live } = seeded;
     const now = Date.now();
@@ -51,6 +51,29 @@ describe('demo seed', () => {
     const banner = demoBanner(seeded, `${t.baseUrl}/app`);
     expect(banner).toContain(`${t.baseUrl}/app/room.html?class=${live.classId}&session=${live.now.id}`);
     expect(banner).toContain(live.trainee);
+
+    // Issue 11 from the start: three trainees on the roster (two of them away, so a roll-call shows an
+    // absence), the manager's attendance sheet of the class, and an open finding with a deadline that the
+    // officer's and the institution's findings pages show.
+    expect(view.rosterCount).toBe(3);
+    const sheet = await manager.call<{ trainees: unknown[] }>(
+      'GET',
+      `/api/v1/classes/${live.classId}/attendance`,
+    );
+    expect(sheet.trainees).toHaveLength(3);
+    const officer = await signIn(t.client, 'demo.officer', DEMO_PASSWORD);
+    const items = await officer.call<{
+      items: Array<{ kind: string; status: string; deadline: string | null }>;
+    }>('GET', `/api/v1/institutions/${view.institutionId}/oversight-items`);
+    expect(items.items).toEqual([
+      expect.objectContaining({
+        kind: 'finding',
+        status: 'open',
+        deadline: shanghaiDate(new Date(now + 5 * 86_400_000)),
+      }),
+    ]);
+    for (const page of ['manager.html#/class/', 'wall.html', `officer.html#/findings/${view.institutionId}`])
+      expect(banner).toContain(`${t.baseUrl}/app/${page}`);
 
     // A second run adds nothing to the demo institution's audit trail (so nothing was written).
     const count = async () =>

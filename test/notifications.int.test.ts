@@ -196,4 +196,64 @@ describe('outbound notifications', () => {
     );
     expect(found.title.zh).toContain('第 1 次课');
   });
+
+  it('[JS-11.1] [VC-4] the officers of the jurisdiction are told of a new plan and roster filing, in the app and over the configured channels; other officers are not', async () => {
+    const other = await createWorld(t);
+    const staff = await w.as.admin.call<{ items: Array<{ accountId: string; username: string }> }>(
+      'GET',
+      `/api/v1/institutions/${w.institutionId}/staff`,
+    );
+    const managerId = staff.items.find((s) => s.username === w.usernames.manager)!.accountId;
+    const first = chinaDate(14);
+    const c = await w.as.manager.call<ClassView>('POST', `/api/v1/institutions/${w.institutionId}/classes`, {
+      body: {
+        trainingItemId: w.theoryItemId,
+        code: `N3-${w.code}`,
+        name: '报备通知班',
+        plan: planFor(w.instructorId, managerId, first),
+      },
+    });
+    const inboxOf = async (who: typeof w.as.officer) =>
+      (
+        await who.call<{
+          items: Array<{
+            kind: string;
+            title: { zh: string; en: string };
+            body: { zh: string };
+            data: { classId: string };
+          }>;
+        }>('GET', '/api/v1/notifications')
+      ).items.filter((n) => n.data.classId === c.id);
+    expect(await inboxOf(w.as.officer)).toEqual([]); // a draft is nobody's business yet
+
+    await w.as.manager.call('POST', `/api/v1/classes/${c.id}/plan/file`);
+    const [planFiled] = await inboxOf(w.as.officer);
+    expect(planFiled).toMatchObject({ kind: 'filing.plan_filed' });
+    expect(planFiled!.title.zh).toContain(`测试航海学校${w.code}`);
+    expect(planFiled!.title.zh).toContain('报备通知班');
+    expect(planFiled!.title.en).toContain(`N3-${w.code}`);
+    // The first session in China time, as the officer's calendar reads it.
+    expect(planFiled!.body.zh).toContain(`首次课 ${first} 08:30（北京时间）`);
+
+    await w.as.manager.raw('POST', `/api/v1/classes/${c.id}/roster/import`, {
+      rawBody: rosterCsv(trainees(1, 800)),
+      headers: { 'content-type': 'text/csv' },
+    });
+    await w.as.manager.call('POST', `/api/v1/classes/${c.id}/roster/file`);
+    const kinds = (await inboxOf(w.as.officer)).map((n) => n.kind).sort();
+    expect(kinds).toEqual(['filing.plan_filed', 'filing.roster_filed']);
+    expect((await inboxOf(w.as.officer)).find((n) => n.kind === 'filing.roster_filed')!.body.zh).toContain(
+      `名册 1 人，首次课 ${first} 08:30（北京时间）`,
+    );
+    // The officer of another jurisdiction hears nothing of it.
+    expect(await inboxOf(other.as.officer)).toEqual([]);
+    // The configured channel (the signed webhook) carries it too.
+    for (const kind of ['filing.plan_filed', 'filing.roster_filed']) {
+      const hook = await until(() =>
+        hooks.find((h) => h.body.kind === kind && h.body.recipient.username === w.usernames.officer),
+      );
+      expect(hook.valid).toBe(true);
+    }
+    expect(hooks.some((h) => h.body.recipient.username === other.usernames.officer)).toBe(false);
+  });
 });

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { sql } from 'drizzle-orm';
 import { loadConfig } from '@seafarer/config';
 import { ERROR_MESSAGES } from '@seafarer/contracts';
 import { startWorkerService, type WorkerService } from '../services/worker/src/app';
@@ -78,4 +79,24 @@ describe('PostgreSQL away for a moment', () => {
     expect(await untilReadiness(200)).toEqual({ api: 200, worker: 200 });
     expect((await w.as.manager.raw('GET', path)).status).toBe(200);
   }, 120_000);
+
+  it('[REL-1] a connection reset in the middle of a query (a job holding a transaction) fails that query, not the process', async () => {
+    // A transaction holds its client checked out, as the worker's jobs do; the reset reaches it mid-query.
+    // pg then rejects the query and emits 'error' on the client: unheard, that emit would end the process
+    // (jest reports it as the suite failing to run).
+    const held = t.app.core.db.transaction(async (tx) => {
+      await tx.execute(sql`select 1`);
+      await tx.execute(sql`select pg_sleep(5)`);
+    });
+    const outcome = held.then(
+      () => 'committed',
+      (e: Error) => e.message,
+    );
+    await sleep(300);
+    await proxy.break();
+    expect(await outcome).not.toBe('committed');
+    await proxy.restore();
+    expect(await untilReadiness(200)).toEqual({ api: 200, worker: 200 });
+    expect((await w.as.manager.raw('GET', `/api/v1/classes/${w.classId}`)).status).toBe(200);
+  }, 60_000);
 });

@@ -1,8 +1,22 @@
 import ExcelJS from 'exceljs';
-import type { ClassView } from '@seafarer/contracts';
+import type {
+  ClassView,
+  FileRosterResult,
+  IssueAccountsResult,
+  TraineeAttendanceView,
+} from '@seafarer/contracts';
 import { startTestApp, type TestApp } from './helpers/app';
 import { china, movableClock } from './helpers/clock';
-import { addDays, chinaDate, createWorld, NEW_PASSWORD, planFor, type World } from './helpers/world';
+import {
+  addDays,
+  addIdentityFixture,
+  addLiveRecordsFixture,
+  chinaDate,
+  createWorld,
+  NEW_PASSWORD,
+  planFor,
+  type World,
+} from './helpers/world';
 import { residentId, rosterCsv, rosterXlsx, trainees, withWrongCheckDigit } from './helpers/roster';
 
 const clock = movableClock();
@@ -46,7 +60,7 @@ async function newClass(firstDate = chinaDate(20)) {
 }
 
 describe('roster import', () => {
-  it('[JS-15] [SEC-2] a spreadsheet with one bad ID check digit imports nothing and names the row', async () => {
+  it('[JS-15] [SEC-2] a spreadsheet with one bad ID check digit imports nothing and names the row and the column by its header', async () => {
     const rows = trainees(3);
     rows[1]!.idNumber = withWrongCheckDigit(rows[1]!.idNumber);
     const res = await upload(w.classId, rosterCsv(rows));
@@ -62,11 +76,48 @@ describe('roster import', () => {
       expect.objectContaining({
         row: 3,
         field: 'idNumber',
+        column: '证件号码',
+        columnEn: 'ID number',
         code: 'ID_CHECK_DIGIT',
-        zh: expect.any(String),
-        en: expect.any(String),
+        zh: expect.stringMatching(/^证件号码：身份证号码校验位不正确/),
+        en: expect.stringMatching(/^ID number: /),
       }),
     ]);
+    expect(await roster(w.classId)).toHaveLength(0);
+  });
+
+  it('[JS-15] every row error names its column by the template header, never by the field name', async () => {
+    const rows = trainees(3, 60);
+    rows[0]!.phone = '12345';
+    (rows[1] as { education?: string }).education = '幼儿园';
+    rows[2]!.name = '';
+    const res = await upload(w.classId, rosterCsv(rows));
+    expect(res.status).toBe(422);
+    const errors = (
+      res.body as {
+        details: {
+          errors: Array<{
+            row: number;
+            field: string;
+            column: string;
+            columnEn: string;
+            zh: string;
+            en: string;
+          }>;
+        };
+      }
+    ).details.errors;
+    expect(errors.map((e) => [e.row, e.column])).toEqual([
+      [2, '手机号'],
+      [3, '学历'],
+      [4, '姓名'],
+    ]);
+    for (const e of errors) {
+      expect(e.zh.startsWith(`${e.column}`)).toBe(true);
+      expect(e.en.startsWith(`${e.columnEn}`)).toBe(true);
+      expect(e.zh).not.toMatch(/phone|education|name|idNumber/);
+      expect(e.en).not.toMatch(/idNumber|idType|serviceMonths/);
+    }
     expect(await roster(w.classId)).toHaveLength(0);
   });
 
@@ -138,8 +189,19 @@ describe('roster filing, accounts and the filing package', () => {
     expect(late.status).toBe(422);
     expect(late.body).toMatchObject({ code: 'DEADLINE_PASSED' });
     clock.set(china(first, '08:29:59'));
-    const filed = await w.as.manager.call<ClassView>('POST', `/api/v1/classes/${c.id}/roster/file`);
+    const filed = await w.as.manager.call<FileRosterResult>('POST', `/api/v1/classes/${c.id}/roster/file`);
     expect(filed.rosterFiledAt).not.toBeNull();
+    // Filed all the same, with a word about the trainee who has no ID photo yet.
+    expect(filed.warnings).toEqual([
+      {
+        code: 'NO_ID_PHOTO',
+        count: 1,
+        message: {
+          zh: expect.stringContaining('1 名学员尚无证件照'),
+          en: expect.stringContaining('no ID photo'),
+        },
+      },
+    ]);
     // A later enrolment change must be filed again.
     clock.set(china(addDays(first, -1)));
     await upload(c.id, rosterCsv(trainees(1, 41)));
@@ -147,12 +209,21 @@ describe('roster filing, accounts and the filing package', () => {
   });
 
   it('[JS-12] [TM-1] accounts are issued in bulk with one-time passwords; first sign-in forces a change; the trainee sees the class and an invitation', async () => {
-    const issued = await w.as.manager.call<{
-      issued: Array<{ name: string; username: string; oneTimePassword: string }>;
-      notice: { zh: string };
-    }>('POST', `/api/v1/classes/${w.classId}/accounts/issue`);
+    const issued = await w.as.manager.call<IssueAccountsResult>(
+      'POST',
+      `/api/v1/classes/${w.classId}/accounts/issue`,
+    );
     expect(issued.issued).toHaveLength(2);
     expect(issued.notice.zh).toContain('仅显示');
+    // What a slip needs so that its holder knows where to go, for which class, and when.
+    const view = await w.as.manager.call<ClassView>('GET', `/api/v1/classes/${w.classId}`);
+    const s1 = view.current.sessions[0]!;
+    expect(issued).toMatchObject({
+      signInUrl: new URL('/app/', t.config.PUBLIC_BASE_URL).toString(),
+      classCode: view.code,
+      className: view.name,
+      firstSession: { date: s1.date, start: s1.start, end: s1.end, startsAt: s1.startsAt, endsAt: s1.endsAt },
+    });
     const slip = issued.issued[0]!;
     const again = await w.as.manager.call<{ issued: unknown[]; alreadyHadAccount: number }>(
       'POST',
@@ -212,5 +283,27 @@ describe('roster filing, accounts and the filing package', () => {
       action: 'filing_package.exported',
     });
     expect(exports.items.map((e) => (e.data as { format: string }).format)).toEqual(['xlsx', 'json']);
+  });
+
+  it('[JS-8] [JS-12] a trainee reads their own attendance against the plan, session by session; nobody else’s', async () => {
+    const f = await addIdentityFixture(t, w, 7);
+    await addLiveRecordsFixture(t, w, f);
+    const mine = await f.trainee.call<TraineeAttendanceView>(
+      'GET',
+      `/api/v1/me/classes/${f.classId}/attendance`,
+    );
+    expect(mine.plannedMinutes).toBe(4 * 240);
+    expect(mine.attendedMinutes).toBe(40);
+    expect(mine.sessions).toHaveLength(4);
+    expect(mine.sessions[0]).toMatchObject({
+      sessionId: f.sessionId,
+      seq: 1,
+      plannedMinutes: 240,
+      attendedMinutes: 40,
+    });
+    expect(mine.sessions.slice(1).map((s) => s.attendedMinutes)).toEqual([0, 0, 0]);
+    // Another trainee (not on that roster) cannot read it; staff have the class's presence view instead.
+    expect((await w.as.trainee.raw('GET', `/api/v1/me/classes/${f.classId}/attendance`)).status).toBe(404);
+    expect((await w.as.manager.raw('GET', `/api/v1/me/classes/${f.classId}/attendance`)).status).toBe(403);
   });
 });

@@ -161,10 +161,19 @@ export async function signedInPage(
   return context.newPage();
 }
 
+export interface StreamStats {
+  peerId: string;
+  source: string;
+  kind: string;
+  framesDecoded: number;
+  packetsReceived: number;
+  bytesReceived: number;
+  totalAudioEnergy: number;
+}
 type LiveWindow = {
   __live: {
     state: string;
-    stats(): Promise<Array<{ peerId: string; source: string; kind: string; framesDecoded: number }>>;
+    stats(): Promise<StreamStats[]>;
     peers: Map<string, { name: string; role: string }>;
     observers: number;
   };
@@ -217,3 +226,86 @@ export const peerNames = (page: Page) =>
   page.evaluate(() =>
     [...(globalThis as unknown as LiveWindow).__live.peers.values()].map((p) => `${p.role}:${p.name}`),
   );
+
+/** What the page's receivers report per `peerId:source` (packets, bytes, audio energy, frames). */
+export const streamStats = async (page: Page): Promise<Record<string, StreamStats>> =>
+  Object.fromEntries(
+    (await page.evaluate(() => (globalThis as unknown as LiveWindow).__live.stats())).map((s) => [
+      `${s.peerId}:${s.source}`,
+      s,
+    ]),
+  );
+
+/** Waits until a received audio stream's packets and bytes rise past `after` and it carries sound (energy > 0). */
+export async function waitAudioRising(page: Page, key: string, after?: StreamStats, timeout = 20_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const now = (await streamStats(page))[key];
+    if (
+      now &&
+      now.packetsReceived > (after?.packetsReceived ?? 0) + 20 &&
+      now.bytesReceived > (after?.bytesReceived ?? 0) &&
+      now.totalAudioEnergy > (after?.totalAudioEnergy ?? 0)
+    )
+      return now;
+    if (Date.now() > end) throw new Error(`audio not arriving for ${key}: ${JSON.stringify(now)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * What the page's MAIN picture element shows: whose stream (the remote stream's `peerId:source`, or
+ * 'local:camera' for the own camera), its decoded size, and frames presented during `ms` (counted with
+ * requestVideoFrameCallback and the element's playback quality).
+ */
+export async function mainPicture(page: Page, ms = 1500) {
+  type V = {
+    srcObject: { getVideoTracks(): Array<{ id: string }> } | null;
+    videoWidth: number;
+    getVideoPlaybackQuality(): { totalVideoFrames: number };
+    requestVideoFrameCallback(cb: () => void): number;
+  };
+  type W = {
+    document: { querySelector(s: string): V | null };
+    __live: {
+      remote: Map<string, { peerId: string; source: string; consumer: { track: { id: string } } }>;
+      producers: Map<string, { track: { id: string } | null }>;
+    };
+  };
+  return page.evaluate(async (ms) => {
+    const w = globalThis as unknown as W;
+    const v = w.document.querySelector('#main video:not(.self)');
+    if (!v) return { shows: null, videoWidth: 0, frames: 0, totalFramesRise: 0 };
+    const track = v.srcObject?.getVideoTracks()[0]?.id;
+    let shows: string | null = null;
+    for (const r of w.__live.remote.values())
+      if (r.consumer.track.id === track) shows = `${r.peerId}:${r.source}`;
+    for (const [source, p] of w.__live.producers) if (p.track?.id === track) shows = `local:${source}`;
+    let frames = 0;
+    let stop = false;
+    const tick = () => {
+      frames++;
+      if (!stop) v.requestVideoFrameCallback(tick);
+    };
+    v.requestVideoFrameCallback(tick);
+    const before = v.getVideoPlaybackQuality().totalVideoFrames;
+    await new Promise((r) => setTimeout(r, ms));
+    stop = true;
+    return {
+      shows,
+      videoWidth: v.videoWidth,
+      frames,
+      totalFramesRise: v.getVideoPlaybackQuality().totalVideoFrames - before,
+    };
+  }, ms);
+}
+
+/** Waits until the main picture shows `key` with frames decoding (videoWidth > 0, frames presented). */
+export async function waitMainPicture(page: Page, key: string, timeout = 20_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const m = await mainPicture(page);
+    if (m.shows === key && m.videoWidth > 0 && m.frames >= 3 && m.totalFramesRise >= 3) return m;
+    if (Date.now() > end) throw new Error(`main picture is not ${key} decoding: ${JSON.stringify(m)}`);
+  }
+}

@@ -2,7 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ClassView, PlanBody } from '@seafarer/contracts';
-import { liveInteractions, livePresenceEvents, recordings } from '@seafarer/db';
+import {
+  liveInteractions,
+  livePresenceEvents,
+  recordings,
+  rollCallResponses,
+  rollCalls,
+  spotCheckItems,
+  spotChecks,
+  evaluationSurveys,
+} from '@seafarer/db';
 import type { Client } from '@seafarer/sdk';
 import type { TestApp } from './app';
 import { jpeg, png } from './images';
@@ -224,28 +233,36 @@ export interface IdentityFixture {
   stillId: string;
 }
 
-/**
- * A second class of the world with one trainee on its roster, an issued account, a registered ID photo
- * and one pending identity verification; all through the HTTP API.
- */
-export async function addIdentityFixture(t: TestApp, w: World, seq = 1): Promise<IdentityFixture> {
+/** Another class of the world (the theory item, its manager and instructor, scale 3), made by the manager over HTTP. */
+export async function addClassTo(
+  w: World,
+  opts: { code: string; name: string; firstDate: string },
+): Promise<ClassView> {
   const staff = await w.as.admin.call<{ items: Array<{ accountId: string; username: string }> }>(
     'GET',
     `/api/v1/institutions/${w.institutionId}/staff`,
   );
   const managerId = staff.items.find((s) => s.username === w.usernames.manager)!.accountId;
-  const klass = await w.as.manager.call<ClassView>(
-    'POST',
-    `/api/v1/institutions/${w.institutionId}/classes`,
-    {
-      body: {
-        trainingItemId: w.theoryItemId,
-        code: `I${seq}-${w.code}`,
-        name: '身份核验班',
-        plan: planFor(w.instructorId, managerId, chinaDate(11)),
-      },
+  return w.as.manager.call<ClassView>('POST', `/api/v1/institutions/${w.institutionId}/classes`, {
+    body: {
+      trainingItemId: w.theoryItemId,
+      code: opts.code,
+      name: opts.name,
+      plan: planFor(w.instructorId, managerId, opts.firstDate),
     },
-  );
+  });
+}
+
+/**
+ * A second class of the world with one trainee on its roster, an issued account, a registered ID photo
+ * and one pending identity verification; all through the HTTP API.
+ */
+export async function addIdentityFixture(t: TestApp, w: World, seq = 1): Promise<IdentityFixture> {
+  const klass = await addClassTo(w, {
+    code: `I${seq}-${w.code}`,
+    name: '身份核验班',
+    firstDate: chinaDate(11),
+  });
   const csv = rosterCsv([
     { name: '核验学员', idNumber: residentId(500 + seq), phone: `1360000${String(1000 + seq).slice(-4)}` },
   ]);
@@ -316,19 +333,17 @@ export async function addLiveRecordsFixture(
     { accountId: w.instructorId, role: 'instructor' },
     { accountId: f.traineeAccountId, role: 'trainee' },
   ];
-  await db
-    .insert(livePresenceEvents)
-    .values(
-      people.flatMap((p) =>
-        ['join', 'camera.on', 'mic.on', 'leave'].map((event, i) => ({
-          ...base,
-          ...p,
-          event,
-          at: at(i < 3 ? i : 42),
-          data: {},
-        })),
-      ),
-    );
+  await db.insert(livePresenceEvents).values(
+    people.flatMap((p) =>
+      ['join', 'camera.on', 'mic.on', 'leave'].map((event, i) => ({
+        ...base,
+        ...p,
+        event,
+        at: at(i < 3 ? i : 42),
+        data: {},
+      })),
+    ),
+  );
   const chatText = `chat-${tag}`;
   const questionText = `question-${tag}`;
   await db.insert(liveInteractions).values([
@@ -351,4 +366,143 @@ export async function addLiveRecordsFixture(
     replayDurationS: 2400,
   });
   return { sessionId: f.sessionId, chatText, questionText, replayMarker };
+}
+
+/** The issue 11 records of a taught session: a roll-call, a spot check, an appeal, a finding with its correction. */
+export interface ChecksFixture {
+  rollCallId: string;
+  spotCheckId: string;
+  /** The trainee's appeal of their absence at the roll-call. */
+  reviewId: string;
+  oversightItemId: string;
+  correctionId: string;
+  /** QM-2: a question in the theory item's bank (through the API). */
+  questionId: string;
+  /** JS-14: the class's trainee evaluation survey (inserted: the class has not ended, so the API would refuse to open it). */
+  surveyId: string;
+}
+
+/**
+ * A closed roll-call of the taught session (the trainee absent, a still on file), a spot check of the
+ * trainee, the trainee's appeal of the absence (through the API), and an officer's finding on the
+ * institution with the institution's correction (through the API): the ids the route sweeps need.
+ * The roll-call and spot-check rows are inserted as the live node stores them (the route sweeps test
+ * the routes, not the live room; test/live/rollcall.int.test.ts and spotcheck.int.test.ts do that).
+ */
+export async function addChecksFixture(t: TestApp, w: World, f: IdentityFixture): Promise<ChecksFixture> {
+  const db = t.app.core.db;
+  const firedAt = new Date(Date.now() - 3600_000 + 10 * 60_000);
+  const closesAt = new Date(firedAt.getTime() + 60_000);
+  const base = { institutionId: w.institutionId, classId: f.classId, sessionId: f.sessionId };
+  const [rc] = await db
+    .insert(rollCalls)
+    .values({
+      ...base,
+      origin: 'instructor',
+      startedBy: w.instructorId,
+      status: 'closed',
+      windowS: 60,
+      firedAt,
+      closesAt,
+      closedAt: new Date(closesAt.getTime() + 120_000),
+      outcomesSha256: '0'.repeat(64),
+    })
+    .returning();
+  await db.insert(rollCallResponses).values({
+    rollCallId: rc!.id,
+    accountId: f.traineeAccountId,
+    rosterEntryId: f.entryId,
+    outcome: 'absent',
+    stillEvidenceId: f.stillId,
+    stillAt: firedAt,
+    decidedAt: new Date(closesAt.getTime() + 120_000),
+  });
+  const [sc] = await db
+    .insert(spotChecks)
+    .values({
+      ...base,
+      origin: 'instructor',
+      startedBy: w.instructorId,
+      seed: 'fixture',
+      sampleSize: 1,
+      population: [f.traineeAccountId],
+    })
+    .returning();
+  await db.insert(spotCheckItems).values({
+    spotCheckId: sc!.id,
+    accountId: f.traineeAccountId,
+    rosterEntryId: f.entryId,
+    stillEvidenceId: f.stillId,
+    stillAt: firedAt,
+    verificationId: f.verificationId,
+    verdict: 'pending',
+  });
+  const appeal = await f.trainee.call<{ id: string }>(
+    'POST',
+    `/api/v1/me/classes/${f.classId}/attendance-appeals`,
+    {
+      body: {
+        subjectKind: 'roll_call',
+        subjectId: rc!.id,
+        text: '网络中断，未能及时应答 The network dropped',
+      },
+    },
+  );
+  const inst = `/api/v1/institutions/${w.institutionId}/oversight-items`;
+  const item = await w.as.officer.call<{ id: string }>('POST', inst, {
+    body: {
+      kind: 'finding',
+      title: '夹具缺陷 Fixture defect',
+      detail: '签到记录不全',
+      occurredOn: chinaDate(0),
+      deadline: chinaDate(7),
+    },
+  });
+  const evidence = await w.as.manager.call<{ id: string }>('POST', `${inst}/${item.id}/evidence`, {
+    rawBody: png(`correction-${w.code}`) as unknown as string,
+    headers: { 'content-type': 'image/png' },
+  });
+  const corrected = await w.as.manager.call<{ corrections: Array<{ id: string }> }>(
+    'POST',
+    `${inst}/${item.id}/corrections`,
+    { body: { text: '已补全签到记录 Records completed', evidenceIds: [evidence.id] } },
+  );
+  const question = await w.as.manager.call<{ id: string }>(
+    'POST',
+    `/api/v1/training-items/${w.theoryItemId}/questions`,
+    {
+      body: {
+        type: 'single',
+        stem: `夹具题目 Fixture question ${w.code}`,
+        options: [
+          { key: 'A', text: '安全航速' },
+          { key: 'B', text: '最高航速' },
+        ],
+        answer: { keys: ['A'] },
+        chapter: '第一章',
+        difficulty: 2,
+        score: 2,
+      },
+    },
+  );
+  const [survey] = await db
+    .insert(evaluationSurveys)
+    .values({
+      institutionId: w.institutionId,
+      classId: f.classId,
+      kind: 'trainee',
+      opensAt: new Date(),
+      closesAt: new Date(Date.now() + 14 * 86_400_000),
+      createdBy: w.instructorId,
+    })
+    .returning();
+  return {
+    rollCallId: rc!.id,
+    spotCheckId: sc!.id,
+    reviewId: appeal.id,
+    oversightItemId: item.id,
+    correctionId: corrected.corrections[0]!.id,
+    questionId: question.id,
+    surveyId: survey!.id,
+  };
 }

@@ -1,4 +1,6 @@
 import type { Page } from 'playwright-core';
+import type { RecordingManifest } from '@seafarer/contracts';
+import { mediaGaps, unaccountedSeconds } from '../helpers/manifest';
 import {
   framesBy,
   openRoom,
@@ -110,8 +112,9 @@ describe('a class spread over two routers', () => {
       await new Promise((res) => setTimeout(res, 250));
       rec = await room.t.app.core.recordings.get(room.sessionId);
     }
-    const m = rec!.manifest as { segments: Array<{ reason: string }>; gaps: unknown[] };
-    expect(m.gaps).toEqual([]);
+    const m = rec!.manifest as RecordingManifest;
+    expect(mediaGaps(m)).toEqual([]);
+    expect(unaccountedSeconds(m)).toBe(0);
     // Segments start only with the session and with the instructor's own tracks, never a rebind.
     expect(m.segments.map((seg) => seg.reason)).not.toContain('rebind');
   }, 90_000);

@@ -9,6 +9,7 @@ import { concatSegments, probeDuration, probeStreams } from '@seafarer/media';
 import { Value } from '@sinclair/typebox/value';
 import { RecordingManifest as RecordingManifestSchema } from '@seafarer/contracts';
 import { SessionRecorder, type RecordingManifest } from '../../services/live/src/recording/session-recorder';
+import { mediaGaps, unaccountedSeconds } from '../helpers/manifest';
 
 /**
  * The whole class is recorded (JS-8, VC-2) and survives a mediasoup worker death (REL-1): a real
@@ -208,7 +209,13 @@ describe('session recording', () => {
       endReason: 'stopped',
       tracks: ['mic', 'camera'],
     });
-    expect(manifest.gaps).toEqual([]);
+    // JS-8: nothing unaccounted for. Only the recorder's start (the producers' settle window and ffmpeg
+    // starting) precedes the segment, and the manifest says so.
+    expect(manifest.gaps).toEqual([
+      { from: manifest.startedAt, to: manifest.segments[0]!.startedAt, reason: 'recorder_starting' },
+    ]);
+    expect(seconds(manifest.startedAt, manifest.segments[0]!.startedAt)).toBeLessThan(3);
+    expect(unaccountedSeconds(manifest)).toBe(0);
     // The manifest is exactly the contract's shape: no 'paused' field, segment reason or gap reason exists.
     expect(
       [...Value.Errors(RecordingManifestSchema, manifest)].map((e) => `${e.path}: ${e.message}`),
@@ -243,7 +250,7 @@ describe('session recording', () => {
     const killedAt = Date.now();
     process.kill(first.worker.pid, 'SIGKILL');
     await died;
-    const gap = await waitFor(() => recorder.manifest().gaps[0], 5_000);
+    const gap = await waitFor(() => mediaGaps(recorder.manifest())[0], 5_000);
     log.info({ latencyMs: Date.now() - killedAt, gap }, 'worker death noticed');
     expect(gap).toMatchObject({ reason: 'worker_died', to: null });
     await feed1.close();
@@ -268,8 +275,9 @@ describe('session recording', () => {
       endReason: 'stopped',
       tracks: ['mic', 'camera'],
     });
-    expect(manifest.gaps).toHaveLength(1);
-    const [g] = manifest.gaps;
+    expect(mediaGaps(manifest)).toHaveLength(1);
+    expect(unaccountedSeconds(manifest)).toBe(0);
+    const [g] = mediaGaps(manifest);
     expect(g!.reason).toBe('worker_died');
     // The gap lies between the segments: it opens where the first ends and closes once the second has media.
     const t = (iso: string | null) => Date.parse(iso!);
@@ -306,7 +314,7 @@ describe('session recording', () => {
 
     const pausedAt = Date.now();
     await Promise.all([feed.audio.pause(), feed.video.pause()]);
-    const gap = await waitFor(() => recorder.manifest().gaps[0], 8_000);
+    const gap = await waitFor(() => mediaGaps(recorder.manifest())[0], 8_000);
     const latencyMs = Date.now() - pausedAt;
     log.info({ latencyMs, gap }, 'no_media gap noticed');
     expect(gap.reason).toBe('no_media');
@@ -315,11 +323,12 @@ describe('session recording', () => {
     expect(latencyMs).toBeLessThan(7_000);
 
     await Promise.all([feed.audio.resume(), feed.video.resume()]);
-    await waitFor(() => recorder.manifest().gaps[0]?.to ?? undefined, 5_000);
+    await waitFor(() => mediaGaps(recorder.manifest())[0]?.to ?? undefined, 5_000);
     const manifest = await recorder.stop();
     expect(manifest.segments).toHaveLength(1);
-    expect(manifest.gaps).toHaveLength(1);
-    const [g] = manifest.gaps;
+    expect(mediaGaps(manifest)).toHaveLength(1);
+    expect(unaccountedSeconds(manifest)).toBe(0);
+    const [g] = mediaGaps(manifest);
     expect(seconds(g!.from, g!.to)).toBeGreaterThan(3);
     expectHashedFiles(recorder, manifest);
   });
@@ -346,7 +355,8 @@ describe('session recording', () => {
       ['producers_changed', 'stopped', 'mic+camera'],
     ]);
     // Make before break: each segment records until the next one writes, so nothing is missing.
-    expect(manifest.gaps).toEqual([]);
+    expect(mediaGaps(manifest)).toEqual([]);
+    expect(unaccountedSeconds(manifest)).toBe(0);
     const [s0, s1, s2] = manifest.segments;
     expect(Date.parse(s0!.endedAt!)).toBeGreaterThanOrEqual(Date.parse(s1!.startedAt));
     expect(Date.parse(s1!.endedAt!)).toBeGreaterThanOrEqual(Date.parse(s2!.startedAt));

@@ -81,13 +81,19 @@ describe('recovery', () => {
     expect(t0.present).toBe(true);
   });
 
-  it('[REL-1] a trainee whose network drops rejoins by itself with a fresh grant and receives again', async () => {
+  it('[REL-1] a trainee whose network drops is shown 重连中 to the instructor, rejoins by itself with a fresh grant and receives again', async () => {
     const p = trainees[1]!;
     const before = await framesBy(p);
     await p.context().setOffline(true);
+    // The instructor sees them reconnecting, not vanished.
+    const row = instructor.locator(`#participants li[data-peer="${ids.trainees[1]}"]`);
+    await row.filter({ hasText: '重连中 Reconnecting' }).waitFor({ timeout: 20_000 });
     await waitState(p, 'rejoining', 20_000);
+    expect(await p.locator('#state').textContent()).toContain('正在自动重连');
     await p.context().setOffline(false);
     await waitState(p, 'joined', 30_000);
+    await row.filter({ hasText: '摄像头开 Camera on' }).waitFor({ timeout: 20_000 });
+    expect(await row.textContent()).not.toContain('重连中');
     await waitFramesRising(p, [`${ids.instructor}:camera`], {}, 20_000);
     expect(Object.keys(before).length).toBeGreaterThan(0);
     const presence = await room.w.as.manager.call<{

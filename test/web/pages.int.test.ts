@@ -61,7 +61,7 @@ describe('manager and officer pages', () => {
 });
 
 describe('trainee landing page', () => {
-  it('[JS-12] [JS-11.3] a trainee finds their confirmed session and the device check; outside the timetable the room says so plainly', async () => {
+  it('[JS-12] [JS-11.3] a trainee sees every session of their confirmed class, a countdown to each join window instead of a room link days early, the device check and no API docs', async () => {
     const slips = await w.as.manager.call<{ issued: Array<{ username: string; oneTimePassword: string }> }>(
       'POST',
       `/api/v1/classes/${w.classId}/accounts/issue`,
@@ -73,17 +73,19 @@ describe('trainee landing page', () => {
     const { signIn } = await import('../helpers/world');
     await signIn(t.client, slips.issued[0]!.username, slips.issued[0]!.oneTimePassword);
     const p = await signedInPage(t, browser, slips.issued[0]!.username);
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(e.message));
     await p.goto(`${t.baseUrl}/app/`);
-    const enter = p.locator(`a[href*="room.html?class=${w.classId}&session=${w.sessionId}"]`);
-    await enter.waitFor({ timeout: 20_000 });
+    const card = p.locator(`section.class-card[data-class="${w.classId}"]`);
+    await card.waitFor({ timeout: 20_000 });
+    // The full timetable: all four sessions, each counting down to its window (ten days away).
+    expect(await card.locator('tbody tr').count()).toBe(4);
+    expect(await card.locator('.countdown').count()).toBe(4);
+    expect(await card.innerText()).toMatch(/天 .*后可进入 · opens in \d+ d \d+ h/);
+    expect(await p.locator('a[href*="room.html"]').count()).toBe(0);
     expect(await p.locator('a[href="./device-check.html"]').count()).toBe(1);
-    await enter.click();
-    await p.waitForFunction(
-      () => (globalThis as unknown as { __live?: { state: string } }).__live?.state === 'refused',
-      undefined,
-      { timeout: 20_000 },
-    );
-    expect(await p.innerText('#state')).toContain('不在课表规定的上课时间内');
+    expect(await p.locator('a[href="/docs"]').count()).toBe(0);
+    expect(errors).toEqual([]);
     await p.context().close();
   });
 });

@@ -221,7 +221,8 @@ export async function measureFirstFrame(
 ): Promise<FirstFrameResult> {
   const t0 = performance.now();
   const since = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
-  const server = new URL(loadConfig().DATABASE_URL);
+  // eslint-disable-next-line no-restricted-properties -- a throwaway platform, configured as the tests are
+  const server = new URL(loadConfig({ ...process.env, NODE_ENV: 'test' }).DATABASE_URL);
   server.pathname = `/seafarer_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const url = server.toString();
   const database = server.pathname.slice(1);

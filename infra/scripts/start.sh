@@ -10,6 +10,7 @@ cd "$ROOT"
 ensure_node_modules
 ensure_media_stack
 ensure_backing_services
+ensure_secrets
 export NODE_ENV="${NODE_ENV:-development}"
 # Recordings and evidence stay out of the working tree's tracked files.
 export STORAGE_DIR="${STORAGE_DIR:-$DATA_DIR/storage}"
@@ -33,6 +34,8 @@ trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM HUP
 
 api="http://${API_HOST:-127.0.0.1}:${API_PORT:-3000}"
+# Data stored before this installation had its own PII key (under the built-in test key) is re-encrypted.
+if [ "$SECRETS_NEW" -eq 1 ]; then node --import tsx services/api/src/cli/rekey-pii.ts --from-built-in; fi
 log "applying migrations and seeding the demo"
 demo="$(node --import tsx services/api/src/cli/seed-demo.ts --app-url "$api/app")"
 
@@ -61,6 +64,7 @@ cat >&2 <<MSG
     Database         $DATABASE_URL
     Redis            $REDIS_URL
     Logs             $DATA_DIR/logs/ (supervisor.log: restarts)
+    Secrets 密钥      ${SECRETS_SOURCE} (JWT_SECRET, PII_KEY; back it up, never commit it)
 
 $(sed 's/^./  &/' <<<"$demo")
 
